@@ -1,0 +1,94 @@
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import packageJson from "../package.json";
+import { ConfigError, configFrom } from "./config";
+import { logEvent } from "./log";
+import { chatIdOfUpdate, isRecord, updateIdOf } from "./telegram/update-routing";
+
+type AppEnv = { Bindings: Env };
+
+/** Telegram sends at most a few KB per update; anything past 1 MB is not an update. */
+const MAX_UPDATE_BYTES = 1024 * 1024;
+
+export const app = new Hono<AppEnv>();
+
+app.get("/healthz", (c) => {
+  let configValid = true;
+  let problems: string[] = [];
+  try {
+    configFrom(c.env);
+  } catch (error) {
+    configValid = false;
+    problems = error instanceof ConfigError ? error.problems : ["unreadable configuration"];
+  }
+  return c.json({ ok: configValid, version: packageJson.version, configValid, problems }, configValid ? 200 : 503);
+});
+
+app.post(
+  "/telegram/webhook",
+  bodyLimit({ maxSize: MAX_UPDATE_BYTES, onError: (c) => c.json({ ok: false, error: "update too large" }, 413) }),
+  async (c) => {
+    const started = Date.now();
+    const config = configFrom(c.env);
+    if (!(await secretMatches(c.req.header("X-Telegram-Bot-Api-Secret-Token"), config.WEBHOOK_SECRET))) {
+      return c.json({ ok: false, error: "unauthorized" }, 401);
+    }
+    let update: unknown;
+    try {
+      update = await c.req.json();
+    } catch {
+      return c.json({ ok: false, error: "body is not JSON" }, 400);
+    }
+    if (!isRecord(update)) return c.json({ ok: false, error: "update must be a JSON object" }, 400);
+    const updateId = updateIdOf(update);
+    if (updateId === undefined) return c.json({ ok: false, error: "update_id missing" }, 400);
+
+    const chatId = chatIdOfUpdate(update);
+    if (chatId === undefined) {
+      // Inline queries and the like carry no chat: acknowledged so Telegram does not redeliver them.
+      logEvent(config, "info", {
+        event: "update",
+        updateId,
+        route: "ignored",
+        outcome: "no chat",
+        ms: Date.now() - started,
+      });
+      return c.json({ ok: true });
+    }
+    const stub = c.env.CHAT.get(c.env.CHAT.idFromName(String(chatId)));
+    // accept() only records the update and wakes the chat's object; every slow step happens there, after
+    // this response, so Telegram gets its 200 in milliseconds whatever NemoVideo is doing.
+    const result = await stub.accept(update);
+    logEvent(config, "info", {
+      event: "update",
+      chat: chatId,
+      updateId,
+      route: "chat",
+      outcome: result.duplicate ? "duplicate" : "accepted",
+      ms: Date.now() - started,
+    });
+    return c.json({ ok: true });
+  },
+);
+
+app.notFound((c) => c.json({ ok: false, error: "not found" }, 404));
+
+app.onError((error, c) => {
+  if (error instanceof ConfigError) {
+    console.error(JSON.stringify({ level: "error", event: "config", problems: error.problems }));
+    return c.json({ ok: false, error: "bot is misconfigured" }, 500);
+  }
+  console.error(JSON.stringify({ level: "error", event: "unhandled", error: error.name }));
+  return c.json({ ok: false, error: "internal error" }, 500);
+});
+
+/** Constant-time comparison: both sides are hashed first so neither length nor content leaks through timing. */
+async function secretMatches(given: string | undefined, expected: string): Promise<boolean> {
+  if (given === undefined) return false;
+  const encoder = new TextEncoder();
+  const [a, b] = await Promise.all([
+    crypto.subtle.digest("SHA-256", encoder.encode(given)),
+    crypto.subtle.digest("SHA-256", encoder.encode(expected)),
+  ]);
+  return crypto.subtle.timingSafeEqual(a, b);
+}

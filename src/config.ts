@@ -1,0 +1,133 @@
+import { looseObject, number, object, type output, string, ZodError } from "zod";
+import packageJson from "../package.json";
+
+/**
+ * Every setting the Worker reads, parsed once from the bindings. Nothing else in the code reads `env.X`
+ * for a setting; it receives a `Config`. Names are the product's interface (see README "Configuration").
+ */
+
+const waitMs = (fallback: number) =>
+  string()
+    .regex(/^\d+$/, "must be a whole number of milliseconds")
+    .transform(Number)
+    .optional()
+    .transform((value) => value ?? fallback);
+
+const optionalText = string()
+  .trim()
+  .optional()
+  .transform((value) => (value ? value : undefined));
+
+const idList = optionalText.transform((value) =>
+  value
+    ? value
+        .split(",")
+        .map((part) => part.trim())
+        .filter(Boolean)
+    : [],
+);
+
+const urlWithoutTrailingSlash = (fallback: string) =>
+  string()
+    .url("must be an absolute URL")
+    .optional()
+    .transform((value) => (value ?? fallback).replace(/\/+$/, ""));
+
+const BotInfoSchema = looseObject({
+  id: number().int(),
+  username: string().min(1),
+  first_name: string().optional(),
+});
+
+const ConfigSchema = object({
+  BOT_TOKEN: string().regex(/^\d+:[\w-]+$/, "must look like <digits>:<characters> as BotFather gives it"),
+  WEBHOOK_SECRET: string().regex(/^[A-Za-z0-9_-]{1,256}$/, "must be 1-256 characters of A-Z a-z 0-9 _ -"),
+  BOT_INFO: optionalText,
+  TELEGRAM_API_ROOT: urlWithoutTrailingSlash("https://api.telegram.org"),
+  NEMO_API_BASE: urlWithoutTrailingSlash("https://mega-api-prod.nemovideo.ai"),
+  NEMO_WEB_URL: urlWithoutTrailingSlash("https://nemovideo.com"),
+  NEMO_TOKEN: optionalText,
+  RENDER_POLL_INTERVAL_MS: waitMs(30_000),
+  STILL_WORKING_INTERVAL_MS: waitMs(120_000),
+  RATE_LIMIT_WAIT_MS: waitMs(30_000),
+  SSE_MAX_DURATION_MS: waitMs(900_000),
+  HEARTBEAT_ONLY_TIMEOUT_MS: waitMs(600_000),
+  STATE_RECHECK_MS: waitMs(30_000),
+  ALBUM_SETTLE_MS: waitMs(1_500),
+  WATCHDOG_INTERVAL_MS: waitMs(30_000),
+  TELEGRAM_MAX_RETRY_AFTER_S: waitMs(60),
+  SKILL_SOURCE: optionalText.transform((value) => value ?? "tiktok-video-generator-ai"),
+  SKILL_VERSION: optionalText.transform((value) => value ?? packageJson.version),
+  SKILL_PLATFORM: optionalText.transform((value) => value ?? "unknown"),
+  ALLOWED_CHAT_IDS: idList,
+  ALLOWED_USER_IDS: idList,
+  ADMIN_USER_IDS: idList,
+  LOG_LEVEL: optionalText.transform((value) => value ?? "info"),
+});
+
+export type Config = Omit<output<typeof ConfigSchema>, "BOT_INFO"> & {
+  /** getMe of the bot when the operator supplied it; otherwise fetched once and cached by the bot factory. */
+  BOT_INFO: BotInfo | undefined;
+};
+export type BotInfo = { id: number; username: string; first_name: string; is_bot: true } & Record<string, unknown>;
+
+/** Settings that hold secrets: their values are never echoed in errors or logs. */
+const SECRET_NAMES = new Set(["BOT_TOKEN", "WEBHOOK_SECRET", "NEMO_TOKEN", "TOKEN_ENCRYPTION_KEY"]);
+
+/** A setting is missing or invalid; the message names each one and never prints a secret's value. */
+export class ConfigError extends Error {
+  override readonly name = "ConfigError";
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration: ${problems.join("; ")}`);
+  }
+}
+
+/** Parses the Worker's bindings into a typed Config, or throws ConfigError naming what is wrong. */
+export function parseConfig(env: Record<string, unknown>): Config {
+  const strings: Record<string, string | undefined> = {};
+  for (const [key, value] of Object.entries(env)) {
+    if (typeof value === "string") strings[key] = value;
+  }
+  try {
+    const parsed = ConfigSchema.parse(strings);
+    return { ...parsed, BOT_INFO: parseBotInfo(parsed.BOT_INFO) };
+  } catch (error) {
+    if (error instanceof ZodError) {
+      throw new ConfigError(
+        error.issues.map((issue) => {
+          const name = String(issue.path[0] ?? "configuration");
+          const present = strings[name] !== undefined;
+          if (!present) return `${name} is missing`;
+          return SECRET_NAMES.has(name) ? `${name} is invalid (value hidden)` : `${name} ${issue.message}`;
+        }),
+      );
+    }
+    throw error;
+  }
+}
+
+function parseBotInfo(raw: string | undefined): BotInfo | undefined {
+  if (!raw) return undefined;
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch {
+    throw new ConfigError(["BOT_INFO must be the JSON that getMe returns"]);
+  }
+  const result = BotInfoSchema.safeParse(json);
+  if (!result.success)
+    throw new ConfigError(["BOT_INFO must be the JSON that getMe returns (id, username, first_name)"]);
+  return { ...result.data, is_bot: true, first_name: result.data.first_name ?? result.data.username };
+}
+
+const cache = new WeakMap<object, Config>();
+
+/** parseConfig, memoised per bindings object so a request pays for it once per isolate. */
+export function configFrom(env: object): Config {
+  let config = cache.get(env);
+  if (!config) {
+    config = parseConfig(env as Record<string, unknown>);
+    cache.set(env, config);
+  }
+  return config;
+}

@@ -1,0 +1,44 @@
+import { cloudflareTest } from "@cloudflare/vitest-plugin";
+import { defineConfig } from "vitest/config";
+
+/** Settings every in-workerd test starts from; waits shrunk so no test sleeps for a seed-length wait. */
+export const workersTestBindings = {
+  BOT_TOKEN: "123456:TEST-bot-token-for-tests-only",
+  WEBHOOK_SECRET: "test-webhook-secret",
+  BOT_INFO: JSON.stringify({ id: 123456, is_bot: true, first_name: "Nemo", username: "nemo_test_bot" }),
+  RENDER_POLL_INTERVAL_MS: "200",
+  STILL_WORKING_INTERVAL_MS: "300",
+  RATE_LIMIT_WAIT_MS: "50",
+  STATE_RECHECK_MS: "50",
+  ALBUM_SETTLE_MS: "100",
+  WATCHDOG_INTERVAL_MS: "200",
+};
+
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        plugins: [
+          cloudflareTest({
+            wrangler: { configPath: "./wrangler.toml" },
+            miniflare: { bindings: workersTestBindings },
+          }),
+        ],
+        test: {
+          name: "workers",
+          include: ["test/workers/**/*.test.ts"],
+          globalSetup: ["test/support/workers-global-setup.ts"],
+        },
+      },
+      {
+        test: {
+          name: "node",
+          environment: "node",
+          include: ["test/node/**/*.test.ts"],
+          testTimeout: 30_000,
+          hookTimeout: 30_000,
+        },
+      },
+    ],
+  },
+});
