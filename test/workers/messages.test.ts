@@ -1,0 +1,234 @@
+import { describe, expect, it } from "vitest";
+import {
+  commandList,
+  type Lang,
+  langFromCode,
+  type Messages,
+  registrationUrl,
+  t,
+  toolStage,
+} from "../../src/telegram/messages";
+
+const EVIL = `<i>x</i> & "q"`;
+const ESCAPED = "&lt;i&gt;x&lt;/i&gt; &amp;";
+const URL_EVIL = `https://nemovideo.com/register?bind=a&b="c"<`;
+
+/** Arguments for every function-valued text; the test fails when a new function has no sample. */
+const SAMPLES: Record<string, unknown[]> = {
+  help: [EVIL],
+  stageForTool: ["generate_video_with_seedance"],
+  stillWorking: [240_000],
+  queued: [2],
+  credits: [{ available: 25_000, frozen: 40, total: 25_040 }],
+  timeline: [EVIL],
+  silentTurnReport: [EVIL, [EVIL, "Export the video"]],
+  outOfCredits: [{ registerUrl: URL_EVIL }],
+  exportBlocked: [{ registerUrl: URL_EVIL }],
+  renderProgress: [50],
+  renderDone: [EVIL],
+  renderFailed: [EVIL],
+  videoTooLargeLink: [URL_EVIL],
+  mediaAdded: [{ photos: 3, videos: 1, audio: 0, files: 0 }],
+  uploading: [2, 5],
+  uploadFailed: [EVIL],
+  groupGreeting: [EVIL],
+  rateLimitedUser: [5],
+  openLink: [URL_EVIL],
+};
+
+/** Every leaf as [path, value]. */
+function leaves(value: unknown, path = ""): [string, unknown][] {
+  if (typeof value === "object" && value !== null) {
+    return Object.entries(value).flatMap(([key, child]) => leaves(child, path ? `${path}.${key}` : key));
+  }
+  return [[path, value]];
+}
+
+function render(messages: Messages, path: string, value: unknown): string {
+  if (typeof value === "function") {
+    const args = SAMPLES[path];
+    expect(args, `no sample arguments for ${path}`).toBeDefined();
+    return value.apply(messages, args);
+  }
+  return String(value);
+}
+
+/** Only <b> and <a href="…"> tags, balanced, and no bare & or < outside them. */
+function expectTelegramHtml(html: string) {
+  const tags = [...html.matchAll(/<\/?([a-z]+)[^>]*>/g)];
+  for (const tag of tags) expect(["b", "a"]).toContain(tag[1]);
+  expect(tags.filter((tag) => tag[0] === "<b>").length).toBe(tags.filter((tag) => tag[0] === "</b>").length);
+  expect(tags.filter((tag) => tag[0].startsWith("<a ")).length).toBe(tags.filter((tag) => tag[0] === "</a>").length);
+  const outside = html.replace(/<\/?(b|a)( href="[^"<>]*")?>/g, "");
+  expect(outside).not.toMatch(/<|>/);
+  expect(outside).not.toMatch(/&(?!(amp|lt|gt|quot);)/);
+}
+
+describe("langFromCode", () => {
+  it.each([
+    ["zh", "zh"],
+    ["zh-hans", "zh"],
+    ["zh-TW", "zh"],
+    ["ZH-HK", "zh"],
+    ["en", "en"],
+    ["en-US", "en"],
+    ["ru", "en"],
+    ["", "en"],
+    [undefined, "en"],
+  ] as const)("maps %s to %s", (code, lang) => {
+    expect(langFromCode(code)).toBe(lang);
+  });
+});
+
+describe("texts", () => {
+  const enLeaves = leaves(t("en"));
+  const zhLeaves = leaves(t("zh"));
+
+  it("gives both languages exactly the same keys", () => {
+    expect(zhLeaves.map(([path]) => path)).toEqual(enLeaves.map(([path]) => path));
+  });
+
+  it.each(enLeaves.map(([path, value]) => [path, value]))(
+    "gives %s the same shape in both languages",
+    (path, value) => {
+      const other = zhLeaves.find(([p]) => p === path)?.[1];
+      expect(typeof other).toBe(typeof value);
+      if (typeof value === "function" && typeof other === "function") expect(other.length).toBe(value.length);
+    },
+  );
+
+  it.each((["en", "zh"] as Lang[]).flatMap((lang) => leaves(t(lang)).map(([path, value]) => [lang, path, value])))(
+    "renders %s %s as non-empty, Telegram-safe HTML",
+    (lang, path, value) => {
+      const html = render(t(lang as Lang), path as string, value);
+      expect(html.trim().length).toBeGreaterThan(0);
+      expectTelegramHtml(html);
+      expect(html).not.toContain("<i>");
+      if ((SAMPLES[path as string] ?? []).some((arg) => JSON.stringify(arg).includes("<i>"))) {
+        expect(html).toContain(ESCAPED);
+      }
+      if ((SAMPLES[path as string] ?? []).includes(URL_EVIL) || path === "outOfCredits" || path === "exportBlocked") {
+        expect(html).toContain('href="https://nemovideo.com/register?bind=a&amp;b=&quot;c&quot;&lt;"');
+      }
+    },
+  );
+
+  it("has a sample for every function so the escaping test covers it", () => {
+    const functions = enLeaves.filter(([, value]) => typeof value === "function").map(([path]) => path);
+    expect(Object.keys(SAMPLES).sort()).toEqual(functions.sort());
+  });
+});
+
+describe("specific texts", () => {
+  const en = t("en");
+  const zh = t("zh");
+
+  it.each([
+    ["generate_video_with_seedance", "🎬 Generating the video…"],
+    ["seedance_v2", "🎬 Generating the video…"],
+    ["generate_music", "🎵 Adding music…"],
+    ["suno_song", "🎵 Adding music…"],
+    ["add_voiceover", "🎵 Adding music…"],
+    ["edit_multitrack", "✂️ Editing the timeline…"],
+    ["save_v3_draft", "✂️ Editing the timeline…"],
+    ["understand_video", "🔍 Looking at your media…"],
+    ["analyze_media", "🔍 Looking at your media…"],
+    ["ask_question", "🤖 Working on it…"],
+    ["", "🤖 Working on it…"],
+  ])("labels tool %s as %s", (tool, label) => {
+    expect(en.stageForTool(tool)).toBe(label);
+    expect(zh.stageForTool(tool)).toBe(zh.stages[toolStage(tool)]);
+  });
+
+  it.each([
+    [45_000, "⏳ Still working… (45 s)"],
+    [240_000, "⏳ Still working… (4 min)"],
+    [270_000, "⏳ Still working… (5 min)"],
+  ])("reports still working after %i ms", (elapsed, text) => {
+    expect(en.stillWorking(elapsed)).toBe(text);
+  });
+
+  it.each([
+    [{ photos: 3, videos: 0, audio: 0, files: 0 }, "📥 3 photos added — tell me what to make"],
+    [{ photos: 1, videos: 0, audio: 0, files: 0 }, "📥 1 photo added — tell me what to make"],
+    [
+      { photos: 2, videos: 1, audio: 1, files: 0 },
+      "📥 2 photos, 1 video and 1 audio file added — tell me what to make",
+    ],
+  ])("counts added media %o", (counts, text) => {
+    expect(en.mediaAdded(counts)).toBe(text);
+  });
+
+  it("says the queue position", () => {
+    expect(en.queued(2)).toBe("🕒 Got it — queued (#2). I'll start as soon as the current job finishes.");
+  });
+
+  it("shows credits with thousands separators and the reserved part", () => {
+    expect(en.credits({ available: 25_000, frozen: 40, total: 25_040 })).toContain("25,000 available");
+    expect(en.credits({ available: 100, frozen: 0, total: 100 })).not.toContain("reserved");
+  });
+
+  it.each([
+    ["anonymous user", { registerUrl: "https://nemovideo.com/register?bind=anon_1" }, "register?bind=anon_1"],
+    ["registered user", {}, "Top up"],
+  ])("explains running out of credits to an %s", (_label, options, expected) => {
+    expect(en.outOfCredits(options)).toContain(expected);
+  });
+
+  it("calls a 402 a plan limit, not a credits problem", () => {
+    expect(en.exportBlocked()).toMatch(/free plan.*not a credits problem/);
+  });
+
+  it("lists the accepted formats", () => {
+    for (const ext of [
+      "mp4",
+      "mov",
+      "avi",
+      "webm",
+      "mkv",
+      "jpg",
+      "jpeg",
+      "png",
+      "gif",
+      "webp",
+      "mp3",
+      "wav",
+      "m4a",
+      "aac",
+    ]) {
+      expect(en.unsupportedMedia).toContain(ext);
+    }
+  });
+
+  it("greets with the three product examples", () => {
+    expect(en.greeting).toContain("Try saying:");
+    expect(en.greeting).toContain("turn my photos into a 30-second TikTok video with trending music and captions");
+  });
+
+  it("builds the registration link with the bind id", () => {
+    expect(registrationUrl("anon_abc")).toBe("https://nemovideo.com/register?bind=anon_abc");
+    expect(registrationUrl("a b", "https://dev.nemovideo.ai/")).toBe("https://dev.nemovideo.ai/register?bind=a%20b");
+  });
+});
+
+describe("commandList", () => {
+  it.each(["en", "zh"] as Lang[])("lists the same valid commands in %s", (lang) => {
+    const commands = commandList(lang);
+    expect(commands.map((c) => c.command)).toEqual([
+      "start",
+      "help",
+      "credits",
+      "status",
+      "export",
+      "new",
+      "cancel",
+      "open",
+      "language",
+    ]);
+    for (const { command, description } of commands) {
+      expect(command).toMatch(/^[a-z0-9_]{1,32}$/);
+      expect(description.length).toBeGreaterThan(0);
+      expect(description.length).toBeLessThanOrEqual(256);
+    }
+  });
+});
