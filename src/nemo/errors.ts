@@ -146,6 +146,7 @@ const ErrorBodySchema = looseObject({
   message: string().optional(),
   msg: string().optional(),
   detail: unknown().optional(),
+  error: unknown().optional(),
 });
 
 // Tokens look like nmv_usr_… and claim tokens clm_…; both are hidden even when we were not told the token.
@@ -180,7 +181,9 @@ export function failureOf(facts: ResponseFacts): NemoError | undefined {
   const { endpoint, status } = facts;
   const parsed = ErrorBodySchema.safeParse(facts.body);
   const envelope = parsed.success ? parsed.data : {};
-  const rawMessage = envelope.message ?? envelope.msg ?? (typeof envelope.detail === "string" ? envelope.detail : "");
+  // mega-api says `message`, the render proxy `error`, FastAPI `detail`.
+  const text = [envelope.message, envelope.msg, envelope.detail, envelope.error].find((v) => typeof v === "string");
+  const rawMessage = typeof text === "string" ? text : "";
   const serverMessage = rawMessage ? redact(rawMessage, facts.secrets) : undefined;
   const code = envelope.code;
   const ok = status >= 200 && status < 300;
@@ -212,12 +215,13 @@ export function failureOf(facts: ResponseFacts): NemoError | undefined {
   if (status === 404 && endpoint === "runTurn" && envelope.detail !== undefined) {
     return new NemoSessionNotFoundError("session not found", endpoint, 1002, status, serverMessage);
   }
+  // An unknown code on 200 or 4xx is a refusal we cannot name; on 5xx the status matters more (retryable).
+  if (code !== undefined && code !== 0 && status < 500) {
+    return new NemoUnknownCodeError("unknown error", endpoint, code, httpStatus, serverMessage);
+  }
   if (!ok) {
     const suffix = serverMessage ? `: ${serverMessage}` : "";
     return new NemoHttpError(`NemoVideo answered ${endpoint} with HTTP ${status}${suffix}`, endpoint, status, code);
-  }
-  if (code !== undefined && code !== 0) {
-    return new NemoUnknownCodeError("unknown error", endpoint, code, undefined, serverMessage);
   }
   return undefined;
 }
