@@ -1,0 +1,56 @@
+import { FaultQueue } from "./faults";
+import { bearer, type Ctx, sendCode } from "./http";
+import { createRng, type Rng } from "./random";
+import type { RenderJob } from "./render";
+import { type Account, resolveConfig, type SimConfig, Store } from "./state";
+import type { NemoSimOptions, RecordedRequest, ScriptedTurn } from "./types";
+
+/** The simulator's whole world, shared by every handler. */
+export interface Sim {
+  config: SimConfig;
+  rng: Rng;
+  store: Store;
+  faults: FaultQueue;
+  scripts: ScriptedTurn[];
+  requests: RecordedRequest[];
+  renders: Map<string, RenderJob>;
+  /** Set by `failRender()` without an id: the next submitted render fails halfway with this reason. */
+  failNextRender?: string;
+  /** Base URL, known once the server listens. */
+  url: string;
+  /** Aborted on close so running turns stop waiting. */
+  lifetime: AbortController;
+}
+
+export function createSim(options: NemoSimOptions): Sim {
+  const config = resolveConfig(options);
+  const rng = createRng(options.seed);
+  return {
+    config,
+    rng,
+    store: new Store(config, rng),
+    faults: new FaultQueue(),
+    scripts: [],
+    requests: [],
+    renders: new Map(),
+    url: "",
+    lifetime: new AbortController(),
+  };
+}
+
+/** Scales a simulated duration to real time. */
+export function scaled(sim: Sim, ms: number): number {
+  return Math.max(0, Math.round(ms * sim.config.timeScale));
+}
+
+/** Bearer check shared by every endpoint but anonymous-token: unknown or expired → 1001. */
+export function authenticate(ctx: Ctx, sim: Sim): Account | undefined {
+  const account = sim.store.live(bearer(ctx.req));
+  if (!account) sendCode(ctx, 1001);
+  return account;
+}
+
+/** Path user segment: `me` or the caller's own anon id (§0.4). */
+export function userSegmentOk(account: Account, segment: string | undefined): boolean {
+  return segment === "me" || segment === account.userId;
+}

@@ -1,0 +1,111 @@
+import { mp4Sha256 } from "./mp4";
+import type { RenderInfo, RenderShape } from "./types";
+
+export type RenderStatus = "pending" | "processing" | "completed" | "failed";
+
+/**
+ * One export job. Its status is a pure function of the clock (submitted + duration), computed when read,
+ * so no timers run and a paused test sees a consistent answer. Getters keep `sim.renders` live.
+ */
+export class RenderJob implements RenderInfo {
+  private failedAt?: number;
+  private failReason?: string;
+  private maxSeen = 5;
+  private hash?: string;
+
+  constructor(
+    readonly id: string,
+    readonly sessionId: string,
+    readonly userId: string,
+    readonly size: number,
+    readonly submittedAt: number,
+    readonly durationMs: number,
+    /** Seeded noise per tenth of the render, so progress is "roughly linear" but not a straight line. */
+    private readonly noise: number[],
+    /** Seconds of video, for R2's `output.duration`. */
+    readonly videoSeconds: number,
+  ) {}
+
+  get status(): RenderStatus {
+    const now = Date.now();
+    if (this.failedAt !== undefined && now >= this.failedAt) return "failed";
+    const elapsed = now - this.submittedAt;
+    if (elapsed >= this.durationMs) return "completed";
+    return elapsed < this.durationMs * 0.1 ? "pending" : "processing";
+  }
+
+  get progress(): number {
+    const status = this.status;
+    if (status === "completed") return 100;
+    if (status === "processing") {
+      const frac = (Date.now() - this.submittedAt) / this.durationMs;
+      const jitter = this.noise[Math.min(9, Math.floor(frac * 10))] ?? 0;
+      const p = Math.round(Math.min(99, Math.max(6, 5 + 90 * frac + jitter)));
+      this.maxSeen = Math.max(this.maxSeen, p);
+    }
+    return this.maxSeen;
+  }
+
+  get completedAt(): number | undefined {
+    return this.status === "completed" ? this.submittedAt + this.durationMs : undefined;
+  }
+
+  get error(): string | undefined {
+    return this.status === "failed" ? this.failReason : undefined;
+  }
+
+  get sha256(): string | undefined {
+    if (this.status !== "completed") return undefined;
+    this.hash ??= mp4Sha256(this.id, this.size);
+    return this.hash;
+  }
+
+  /** Fails the job at `at` (default now) unless it has already completed by then. */
+  fail(reason: string, at = Date.now()): boolean {
+    if (this.status === "completed" || this.status === "failed") return false;
+    this.failedAt = at;
+    this.failReason = reason;
+    return true;
+  }
+
+  toJSON(): Record<string, unknown> {
+    return {
+      id: this.id,
+      sessionId: this.sessionId,
+      status: this.status,
+      progress: this.progress,
+      size: this.size,
+      submittedAt: this.submittedAt,
+      completedAt: this.completedAt,
+      sha256: this.sha256,
+      error: this.error,
+    };
+  }
+}
+
+/** Body of a status poll in the configured shape (§9). */
+export function statusBody(job: RenderJob, shape: RenderShape, outputUrl: string): unknown {
+  const status = job.status;
+  const done = status === "completed";
+  if (shape === "r2") {
+    return {
+      taskId: job.id,
+      status,
+      progress: job.progress,
+      ...(done ? { output: { url: outputUrl, duration: job.videoSeconds, size: job.size } } : {}),
+      ...(job.error === undefined ? {} : { error: job.error }),
+    };
+  }
+  return {
+    success: true,
+    data: {
+      id: job.id,
+      status,
+      progress: job.progress,
+      ...(done ? { outputUrl } : {}),
+      createdAt: job.submittedAt,
+      ...(done ? { completedAt: job.completedAt } : {}),
+      ...(job.error === undefined ? {} : { error: job.error }),
+    },
+  };
+}

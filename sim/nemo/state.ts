@@ -1,0 +1,132 @@
+import { ids, type Rng } from "./random";
+import type { Dialect, Draft, NemoSimOptions, RenderShape, TurnCosts, UploadRecord } from "./types";
+
+/** Options with every default filled in; read once at start. */
+export interface SimConfig {
+  timeScale: number;
+  silentEditRate: number;
+  temporaryIssueRate: number;
+  initialCredits: number;
+  costs: TurnCosts;
+  uploadMaxBytes: number;
+  renderBytes: number;
+  renderDurationMs: number;
+  tokenTtlMs: number;
+  fetchUrls: boolean;
+  dialect: Dialect;
+  renderShape: RenderShape;
+}
+
+export function resolveConfig(o: NemoSimOptions): SimConfig {
+  return {
+    timeScale: o.timeScale ?? 1,
+    silentEditRate: o.silentEditRate ?? 0.3,
+    temporaryIssueRate: o.temporaryIssueRate ?? 0.03,
+    initialCredits: o.initialCredits ?? 100,
+    // The docs say ~100 per generation, which would make 100 free credits last exactly one turn; these
+    // smaller defaults let a test run a realistic conversation and still reach 2001 on purpose.
+    costs: { generation: 30, edit: 10, text: 2, ...o.costs },
+    uploadMaxBytes: o.uploadMaxBytes ?? 500 * 1024 * 1024,
+    renderBytes: o.renderBytes ?? 300 * 1024,
+    renderDurationMs: o.renderDurationMs ?? 30_000,
+    tokenTtlMs: o.tokenTtlMs ?? 7 * 24 * 3600 * 1000,
+    fetchUrls: o.fetchUrls ?? false,
+    dialect: o.dialect ?? "adk",
+    renderShape: o.renderShape ?? "r1",
+  };
+}
+
+/** One anonymous (or directly issued) user: the token and the credits live together, one token per user. */
+export interface Account {
+  token: string;
+  userId: string;
+  clientId?: string;
+  expiresAt: number;
+  available: number;
+  frozen: number;
+}
+
+export interface Session {
+  sessionId: string;
+  taskId: string;
+  taskName: string;
+  language?: string;
+  userId: string;
+  draft: Draft;
+  uploads: UploadRecord[];
+  /** Uploads already turned into clips by a generation turn; the next generation uses the rest. */
+  consumedUploads: number;
+  turns: string[];
+  videoInfos: Record<string, unknown>[];
+  videoAnalyses: Record<string, unknown>;
+  generatedMedia: Record<string, unknown>[];
+}
+
+/** Tokens, client ids and sessions: the part of the world `reset()` keeps unless asked for a full reset. */
+export class Store {
+  readonly accounts = new Map<string, Account>();
+  /** Client id → token most recently issued for it (the 1-per-7-days quota, §1). */
+  readonly byClient = new Map<string, string>();
+  readonly sessions = new Map<string, Session>();
+
+  constructor(
+    private readonly config: SimConfig,
+    private readonly rng: Rng,
+  ) {}
+
+  issue(clientId: string | undefined, credits = this.config.initialCredits): Account {
+    const account: Account = {
+      token: ids.token(this.rng),
+      userId: ids.userId(this.rng),
+      expiresAt: Date.now() + this.config.tokenTtlMs,
+      available: credits,
+      frozen: 0,
+      ...(clientId === undefined ? {} : { clientId }),
+    };
+    this.accounts.set(account.token, account);
+    if (clientId !== undefined) this.byClient.set(clientId, account.token);
+    return account;
+  }
+
+  /** The live account for a token, or undefined when unknown or expired (→ 1001). */
+  live(token: string | undefined): Account | undefined {
+    const account = token === undefined ? undefined : this.accounts.get(token);
+    return account && account.expiresAt > Date.now() ? account : undefined;
+  }
+
+  /** True when the client id already holds an unexpired token (→ 429). */
+  clientHasLiveToken(clientId: string): boolean {
+    return this.live(this.byClient.get(clientId)) !== undefined;
+  }
+
+  createSession(account: Account, taskName: string, language: string | undefined): Session {
+    const session: Session = {
+      sessionId: ids.sessionId(this.rng),
+      taskId: ids.taskId(this.rng),
+      taskName,
+      userId: account.userId,
+      draft: { t: [] },
+      uploads: [],
+      consumedUploads: 0,
+      turns: [],
+      videoInfos: [],
+      videoAnalyses: {},
+      generatedMedia: [],
+      ...(language === undefined ? {} : { language }),
+    };
+    this.sessions.set(session.sessionId, session);
+    return session;
+  }
+
+  /** A session visible to this account; another user's session counts as not found (→ 1002). */
+  sessionFor(account: Account, sessionId: string | undefined): Session | undefined {
+    const session = sessionId === undefined ? undefined : this.sessions.get(sessionId);
+    return session && session.userId === account.userId ? session : undefined;
+  }
+
+  clear(): void {
+    this.accounts.clear();
+    this.byClient.clear();
+    this.sessions.clear();
+  }
+}
