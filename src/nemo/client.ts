@@ -77,7 +77,7 @@ export function createNemoClient(options: NemoClientOptions) {
     // A caller's own abort stays an AbortError, as with plain fetch: it is a decision, not a failure.
     if (signal?.aborted) return error;
     const reason = error instanceof Error ? redact(error.message, secrets) : "unknown reason";
-    return new NemoTransportError(`NemoVideo ${endpoint} failed without a response: ${reason}`, endpoint, undefined, {
+    return new NemoTransportError(`NemoVideo ${endpoint} failed in transit: ${reason}`, endpoint, undefined, {
       cause: error,
     });
   }
@@ -200,7 +200,7 @@ export function createNemoClient(options: NemoClientOptions) {
         // An error envelope arrived instead of a stream (§21).
         const errorBody = await readBody("runTurn", response);
         throwIfFailed("runTurn", response, errorBody);
-        throw new NemoSchemaError("runTurn", ["body: JSON instead of an event stream"], response.status);
+        throw new NemoSchemaError("runTurn", ["body: not an event stream"], response.status);
       }
       return readAgentEvents(response.body, {
         secrets,
@@ -240,7 +240,12 @@ export function createNemoClient(options: NemoClientOptions) {
         headers: { "Content-Type": form.contentType },
         body,
       };
-      return call("uploadFiles", request, UploadSchema);
+      return call("uploadFiles", request, UploadSchema).catch(async (error: unknown) => {
+        // If fetch never took the body, nobody will read it: cancel it so the sources (often a Telegram
+        // file download) close now instead of holding a connection until garbage collection.
+        await body.cancel(error).catch(() => {});
+        throw error;
+      });
     },
 
     /** §6: the same endpoint, given public URLs instead of bytes. */

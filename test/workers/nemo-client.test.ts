@@ -1,5 +1,5 @@
-import { describe, expect, it } from "vitest";
-import type { NemoClient } from "../../src/nemo";
+import { describe, expect, it, vi } from "vitest";
+import { type NemoClient, NemoTransportError } from "../../src/nemo";
 import {
   BASE,
   clientWith,
@@ -367,5 +367,20 @@ describe("uploads", () => {
     if (!(file instanceof File)) throw new Error("expected a file part");
     expect(file.name).toBe("ü.mp4");
     expect(new TextDecoder().decode(await readAll(file.stream()))).toBe("part one, part two");
+  });
+
+  it("cancels the file streams when the upload request fails before sending", async () => {
+    let cancelled = false;
+    const file = new ReadableStream<Uint8Array>({
+      pull: (c) => c.enqueue(new Uint8Array(1024)),
+      cancel: () => {
+        cancelled = true;
+      },
+    });
+    const { client } = clientWith(() => Promise.reject(new TypeError("Network connection lost")));
+    await expect(
+      client.uploadFiles(SID, [{ filename: "a.mp4", contentType: "video/mp4", body: file, size: 4096 }]),
+    ).rejects.toBeInstanceOf(NemoTransportError);
+    await vi.waitFor(() => expect(cancelled).toBe(true));
   });
 });
