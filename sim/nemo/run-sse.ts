@@ -72,8 +72,8 @@ async function play(
   head(ctx, 200, {
     "content-type": "text/event-stream; charset=utf-8",
     "cache-control": "no-cache",
-    // End of turn is signalled only by the server closing the stream (§4.2).
-    connection: "close",
+    // End of turn = the server ends the stream (§4.2). No "Connection: close" here: with it, undici
+    // (Node's and workerd's fetch) treats a socket cut mid-chunk as a normal end, hiding cutAfter.
   });
   ctx.res.flushHeaders();
   let written = 0;
