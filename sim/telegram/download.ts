@@ -1,4 +1,3 @@
-import { once } from "node:events";
 import type { ServerResponse } from "node:http";
 import { fileChunks } from "./files.js";
 import type { FakeState } from "./state.js";
@@ -26,11 +25,11 @@ export async function serveDownload(
   for (const chunk of chunks) {
     if (res.destroyed) return;
     if (!res.write(chunk)) {
-      await Promise.race([once(res, "drain"), once(res, "close")]);
+      await settled(res, "drain");
     }
     record.bytesSent += chunk.byteLength;
   }
-  const finished = Promise.race([once(res, "finish"), once(res, "close")]);
+  const finished = settled(res, "finish");
   res.end();
   await finished;
   if (record.bytesSent === file.file_size) record.lastByteAt = Date.now();
@@ -39,4 +38,17 @@ export async function serveDownload(
 function plain(res: ServerResponse, status: number, description: string): void {
   res.writeHead(status, { "content-type": "application/json" });
   res.end(JSON.stringify({ ok: false, error_code: status, description }));
+}
+
+/** Resolves on `event` or on close (client gone), removing both listeners so long downloads do not pile them up. */
+function settled(res: ServerResponse, event: "drain" | "finish"): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off(event, done);
+      res.off("close", done);
+      resolve();
+    };
+    res.on(event, done);
+    res.on("close", done);
+  });
 }
