@@ -74,23 +74,22 @@ const en = {
     "",
     "Tip: vertical 9:16 footage gives the best results on TikTok. /help lists everything I can do.",
   ].join("\n"),
-  help: (username?: string) =>
-    [
-      "<b>What I do</b>: turn your photos and clips into TikTok-ready videos with NemoVideo.",
-      "Send photos, videos or audio (or links to them), describe the video, then export.",
-      "",
-      "/start — connect and show examples",
-      "/help — this help",
-      "/credits — your NemoVideo credit balance",
-      "/status — what's on the timeline",
-      "/export — render and send the video",
-      "/new — start a new project",
-      "/cancel — stop waiting for the current job",
-      "/open — open the project in NemoVideo",
-      "/language — English / 中文",
-      "",
-      `In groups: mention me${username ? ` (@${escapeHtml(username)})` : ""}, reply to one of my messages, or use a command.`,
-    ].join("\n"),
+  help: [
+    "<b>What I do</b>: turn your photos and clips into TikTok-ready videos with NemoVideo.",
+    "Send photos, videos or audio (or links to them), describe the video, then export.",
+    "",
+    "/start — connect and show examples",
+    "/help — this help",
+    "/credits — your NemoVideo credit balance",
+    "/status — what's on the timeline",
+    "/export — render and send the video",
+    "/new — start a new project",
+    "/cancel — stop waiting for the current job",
+    "/open — open the project in NemoVideo",
+    "/language — English / 中文",
+    "",
+    "In groups: mention me, reply to one of my messages, or use a command.",
+  ].join("\n"),
   working: "🤖 Working on it…",
   stages: {
     understand: "🔍 Looking at your media…",
@@ -131,6 +130,7 @@ const en = {
     ]
       .filter((line) => line !== undefined && line !== "")
       .join("\n"),
+  whatNext: "What next? Tell me another change, or use the buttons below.",
   nothingChanged: "🤔 I couldn't see any change on the timeline. Try describing the edit a bit differently?",
   offerEdit: "✏️ Want that change? Just tell me, e.g. “move the title to the top” — I'll do it for you.",
   outOfCredits: ({ registerUrl }: { registerUrl?: string } = {}) =>
@@ -156,7 +156,7 @@ const en = {
     `❌ The export failed${reason ? `: ${escapeHtml(reason)}` : "."} Tap Retry or send /export again.`,
   videoTooLargeLink: (url: string) =>
     `📦 The video is larger than Telegram lets bots send (50 MB), so here's the download link: ${link(url, "download the MP4")}`,
-  mediaAdded: (counts: MediaCounts) => {
+  mediaAdded: (counts: MediaCounts, askWhatToMake = true) => {
     const parts = [
       counts.photos > 0 ? plural(counts.photos, "photo", "photos") : undefined,
       counts.videos > 0 ? plural(counts.videos, "video", "videos") : undefined,
@@ -164,15 +164,17 @@ const en = {
       counts.files > 0 ? plural(counts.files, "file", "files") : undefined,
     ].filter((part) => part !== undefined);
     const list = parts.length > 1 ? `${parts.slice(0, -1).join(", ")} and ${parts.at(-1)}` : (parts[0] ?? "Media");
-    return `📥 ${list} added — tell me what to make`;
+    return `📥 ${list} added${askWhatToMake ? " — tell me what to make" : ""}`;
   },
   uploading: (done: number, total: number) => `⬆️ Uploading ${num(done)}/${num(total)}…`,
-  uploadFailed: (filename: string) => `⚠️ I couldn't upload ${bold(filename)}. Please send it again.`,
+  uploadFailed: (filename?: string) =>
+    `⚠️ I couldn't upload ${filename ? bold(filename) : "that file"}. Please send it again.`,
   uploadHelp: "📎 Just send photos, videos or audio here (or paste links to them) — I'll add them to your project.",
   unsupportedMedia: `🚫 I can't use that file type. I accept: ${ACCEPTED_FORMATS}.`,
-  fileTooBigForTelegram:
-    "📦 That file is over 20 MB, the most Telegram lets bots download. Trim or compress it, or send a link to the file instead.",
-  fileTooLargeForNemo: "📦 NemoVideo says that file is too large. Trim or compress it and send it again.",
+  fileTooBigForTelegram: (filename?: string) =>
+    `📦 ${filename ? bold(filename) : "That file"} is over 20 MB, the most Telegram lets bots download. Trim or compress it, or send a link to the file instead.`,
+  fileTooLargeForNemo: (filename?: string) =>
+    `📦 NemoVideo says ${filename ? bold(filename) : "that file"} is too large. Trim or compress it and send it again.`,
   groupGreeting: (username: string) =>
     [
       "👋 Hi! I turn photos and clips into TikTok-ready videos.",
@@ -187,9 +189,10 @@ const en = {
   newProjectConfirm:
     "Start a new project? Your current one stays in your NemoVideo account, but I'll stop editing it here.",
   newProjectDone: "✅ New project started. Send photos or clips and tell me what to make.",
-  openLink: (url: string) => `🌐 ${link(url, "Open your project in NemoVideo")}`,
+  openLink: "🌐 Open your project in NemoVideo to preview or fine-tune it in the browser:",
   languageChoose: "🌐 Choose a language:",
   languageSet: "✅ I'll speak English from now on.",
+  retryExpired: "That retry has expired — please send your request again.",
   unknownCommand: "I don't know that command. /help lists what I can do.",
   buttons: {
     export: "🎬 Export",
@@ -221,23 +224,22 @@ const zh: Messages = {
     "",
     "提示：竖屏 9:16 素材在 TikTok 上效果最好。发送 /help 查看全部功能。",
   ].join("\n"),
-  help: (username?: string) =>
-    [
-      "<b>我能做什么</b>：用 NemoVideo 把你的照片和片段做成适合 TikTok 的视频。",
-      "发送照片、视频或音频（或它们的链接），描述想要的视频，然后导出。",
-      "",
-      "/start — 连接并查看示例",
-      "/help — 帮助",
-      "/credits — NemoVideo 积分余额",
-      "/status — 查看时间线",
-      "/export — 渲染并发送视频",
-      "/new — 新建项目",
-      "/cancel — 停止等待当前任务",
-      "/open — 在 NemoVideo 中打开项目",
-      "/language — English / 中文",
-      "",
-      `在群组中：提及我${username ? `（@${escapeHtml(username)}）` : ""}、回复我的消息，或使用命令。`,
-    ].join("\n"),
+  help: [
+    "<b>我能做什么</b>：用 NemoVideo 把你的照片和片段做成适合 TikTok 的视频。",
+    "发送照片、视频或音频（或它们的链接），描述想要的视频，然后导出。",
+    "",
+    "/start — 连接并查看示例",
+    "/help — 帮助",
+    "/credits — NemoVideo 积分余额",
+    "/status — 查看时间线",
+    "/export — 渲染并发送视频",
+    "/new — 新建项目",
+    "/cancel — 停止等待当前任务",
+    "/open — 在 NemoVideo 中打开项目",
+    "/language — English / 中文",
+    "",
+    "在群组中：提及我、回复我的消息，或使用命令。",
+  ].join("\n"),
   working: "🤖 正在处理…",
   stages: {
     understand: "🔍 正在查看你的素材…",
@@ -276,6 +278,7 @@ const zh: Messages = {
     ]
       .filter((line) => line !== undefined && line !== "")
       .join("\n"),
+  whatNext: "接下来做什么？告诉我下一个修改，或使用下面的按钮。",
   nothingChanged: "🤔 时间线上没有看到变化。换个说法描述一下修改试试？",
   offerEdit: "✏️ 想要这个修改？直接告诉我，比如“把标题移到顶部” — 我来帮你改。",
   outOfCredits: ({ registerUrl }: { registerUrl?: string } = {}) =>
@@ -301,21 +304,23 @@ const zh: Messages = {
     `❌ 导出失败${reason ? `：${escapeHtml(reason)}` : "。"}点“重试”或再发送 /export。`,
   videoTooLargeLink: (url: string) =>
     `📦 视频超过了 Telegram 机器人可发送的大小（50 MB），请用这个链接下载：${link(url, "下载 MP4")}`,
-  mediaAdded: (counts: MediaCounts) => {
+  mediaAdded: (counts: MediaCounts, askWhatToMake = true) => {
     const parts = [
       counts.photos > 0 ? `${num(counts.photos)} 张照片` : undefined,
       counts.videos > 0 ? `${num(counts.videos)} 个视频` : undefined,
       counts.audio > 0 ? `${num(counts.audio)} 个音频` : undefined,
       counts.files > 0 ? `${num(counts.files)} 个文件` : undefined,
     ].filter((part) => part !== undefined);
-    return `📥 已添加${parts.length > 0 ? ` ${parts.join("、")}` : "素材"} — 告诉我想做什么`;
+    return `📥 已添加${parts.length > 0 ? ` ${parts.join("、")}` : "素材"}${askWhatToMake ? " — 告诉我想做什么" : ""}`;
   },
   uploading: (done: number, total: number) => `⬆️ 正在上传 ${num(done)}/${num(total)}…`,
-  uploadFailed: (filename: string) => `⚠️ ${bold(filename)} 上传失败，请重新发送。`,
+  uploadFailed: (filename?: string) => `⚠️ ${filename ? bold(filename) : "文件"}上传失败，请重新发送。`,
   uploadHelp: "📎 直接在这里发送照片、视频或音频（或粘贴链接）— 我会把它们加入你的项目。",
   unsupportedMedia: `🚫 不支持这种文件类型。支持的格式：${ACCEPTED_FORMATS}。`,
-  fileTooBigForTelegram: "📦 文件超过 20 MB，Telegram 不允许机器人下载。请剪短或压缩，或者发送文件链接。",
-  fileTooLargeForNemo: "📦 NemoVideo 提示文件太大。请剪短或压缩后重新发送。",
+  fileTooBigForTelegram: (filename?: string) =>
+    `📦 ${filename ? bold(filename) : "文件"}超过 20 MB，Telegram 不允许机器人下载。请剪短或压缩，或者发送文件链接。`,
+  fileTooLargeForNemo: (filename?: string) =>
+    `📦 NemoVideo 提示${filename ? ` ${bold(filename)} ` : "文件"}太大。请剪短或压缩后重新发送。`,
   groupGreeting: (username: string) =>
     [
       "👋 你好！我可以把照片和片段做成适合 TikTok 的视频。",
@@ -328,9 +333,10 @@ const zh: Messages = {
   nothingToCancel: "现在没有正在进行的任务。",
   newProjectConfirm: "要新建项目吗？当前项目会保留在你的 NemoVideo 账户中，但我在这里不再编辑它。",
   newProjectDone: "✅ 已新建项目。发送照片或片段，并告诉我想做什么。",
-  openLink: (url: string) => `🌐 ${link(url, "在 NemoVideo 中打开项目")}`,
+  openLink: "🌐 在浏览器中打开 NemoVideo 项目，预览或精细调整：",
   languageChoose: "🌐 请选择语言：",
   languageSet: "✅ 之后我会用中文和你交流。",
+  retryExpired: "这个重试已过期 — 请重新发送你的请求。",
   unknownCommand: "我不认识这个命令。发送 /help 查看我能做什么。",
   buttons: {
     export: "🎬 导出",

@@ -15,7 +15,6 @@ const URL_EVIL = `https://nemovideo.com/register?bind=a&b="c"<`;
 
 /** Arguments for every function-valued text; the test fails when a new function has no sample. */
 const SAMPLES: Record<string, unknown[]> = {
-  help: [EVIL],
   stageForTool: ["generate_video_with_seedance"],
   stillWorking: [240_000],
   queued: [2],
@@ -28,12 +27,13 @@ const SAMPLES: Record<string, unknown[]> = {
   renderDone: [EVIL],
   renderFailed: [EVIL],
   videoTooLargeLink: [URL_EVIL],
-  mediaAdded: [{ photos: 3, videos: 1, audio: 0, files: 0 }],
+  mediaAdded: [{ photos: 3, videos: 1, audio: 0, files: 0 }, false],
   uploading: [2, 5],
   uploadFailed: [EVIL],
   groupGreeting: [EVIL],
   rateLimitedUser: [5],
-  openLink: [URL_EVIL],
+  fileTooBigForTelegram: [EVIL],
+  fileTooLargeForNemo: [EVIL],
 };
 
 /** Every leaf as [path, value]. */
@@ -157,6 +157,17 @@ describe("specific texts", () => {
     ],
   ])("counts added media %o", (counts, text) => {
     expect(en.mediaAdded(counts)).toBe(text);
+  });
+
+  it("leaves out the prompt when the media came with an instruction", () => {
+    expect(en.mediaAdded({ photos: 0, videos: 0, audio: 0, files: 2 }, false)).toBe("📥 2 files added");
+  });
+
+  it.each([
+    ["with a name", "clip.mov", "⚠️ I couldn't upload <b>clip.mov</b>. Please send it again."],
+    ["without a name", undefined, "⚠️ I couldn't upload that file. Please send it again."],
+  ])("reports a failed upload %s", (_label, name, expected) => {
+    expect(en.uploadFailed(name)).toBe(expected);
   });
 
   it("says the queue position", () => {
