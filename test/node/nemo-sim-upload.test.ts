@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type NemoSim, startNemoSim } from "../../sim/nemo";
+import { parseMultipart } from "../../sim/nemo/multipart";
 import { acquireToken, authHeaders, createSession, getJson, readState } from "../../sim/nemo/test-client";
 
 let sim: NemoSim;
@@ -161,5 +162,37 @@ describe("URL upload", () => {
       body: JSON.stringify({ urls: ["https://example.com/doc.pdf"], source_type: "url" }),
     });
     expect(body.code).toBe(4001);
+  });
+});
+
+describe("multipart parser", () => {
+  // Content that nearly contains the delimiter is where split-across-chunks bugs hide.
+  const boundary = "XyZ";
+  const tricky = Buffer.from("a\r\n--XyQ\r\n-\r\n--X\r\n--Xy");
+  const body = Buffer.concat([
+    Buffer.from(`preamble\r\n--${boundary}\r\nContent-Disposition: form-data; name="note"\r\n\r\nhi`),
+    Buffer.from(
+      `\r\n--${boundary}\r\nContent-Disposition: form-data; name="files"; filename="t.mp4"\r\nContent-Type: video/mp4\r\n\r\n`,
+    ),
+    tricky,
+    Buffer.from(`\r\n--${boundary}--\r\nepilogue`),
+  ]);
+
+  it.each([1, 2, 3, 5, 7, 13, 64, body.length])("gives the same parts for chunks of %i bytes", async (size) => {
+    async function* chunks() {
+      for (let i = 0; i < body.length; i += size) yield body.subarray(i, i + size);
+    }
+    const parts = await parseMultipart(chunks(), boundary);
+    expect(parts.map(({ field, filename, size, sha256 }) => ({ field, filename, size, sha256 }))).toEqual([
+      { field: "note", filename: undefined, size: 2, sha256: sha(Buffer.from("hi")) },
+      { field: "files", filename: "t.mp4", size: tricky.length, sha256: sha(tricky) },
+    ]);
+  });
+
+  it("rejects a body that ends before the closing delimiter", async () => {
+    async function* chunks() {
+      yield body.subarray(0, body.length - 20);
+    }
+    await expect(parseMultipart(chunks(), boundary)).rejects.toThrow(/truncated/);
   });
 });
