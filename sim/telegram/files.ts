@@ -67,7 +67,8 @@ export class FileStore {
       source = { kind: "generated", seed };
       size = input.size ?? 64 * 1024;
       const hash = createHash("sha256");
-      for (const chunk of generateBytes(seed, size, mimeType)) hash.update(chunk);
+      // Hashing consumes each block at once, so one reused block suffices: no 30 MB of garbage for a 30 MB file.
+      for (const chunk of generateBytes(seed, size, mimeType, true)) hash.update(chunk);
       sha256 = hash.digest("hex");
     }
     return this.store({ kind, mimeType, size, sha256, source, filePath: input.filePath, fileName: input.fileName });
@@ -158,11 +159,13 @@ export const addedFile = (file: StoredFile): AddedFile => ({
  * Deterministic pseudo-random bytes in 64 KB blocks. Each block is derived from (seed, index) alone,
  * so a 30 MB file is produced while streaming and never exists in memory as a whole.
  */
-export function* generateBytes(seed: string, size: number, mimeType = ""): Generator<Uint8Array> {
+export function* generateBytes(seed: string, size: number, mimeType = "", reuseBlock = false): Generator<Uint8Array> {
   const base = createHash("sha256").update(seed).digest().readUInt32LE(0);
   const magic = MAGIC[mimeType] ?? [];
+  const shared = reuseBlock ? new Uint32Array(BLOCK / 4) : undefined;
   for (let offset = 0, index = 0; offset < size; offset += BLOCK, index++) {
-    const words = new Uint32Array(BLOCK / 4);
+    // Streams keep written chunks until flushed, so only synchronous consumers may reuse the block.
+    const words = shared ?? new Uint32Array(BLOCK / 4);
     let x = (base ^ Math.imul(index + 1, 0x9e3779b1)) >>> 0 || 1;
     for (let i = 0; i < words.length; i++) {
       x ^= x << 13;
