@@ -6,9 +6,9 @@ import packageJson from "../package.json";
  * for a setting; it receives a `Config`. Names are the product's interface (see README "Configuration").
  */
 
-const waitMs = (fallback: number) =>
+const wholeNumber = (fallback: number) =>
   string()
-    .regex(/^\d+$/, "must be a whole number of milliseconds")
+    .regex(/^\d+$/, "must be a whole number")
     .transform(Number)
     .optional()
     .transform((value) => value ?? fallback);
@@ -47,15 +47,23 @@ const ConfigSchema = object({
   NEMO_API_BASE: urlWithoutTrailingSlash("https://mega-api-prod.nemovideo.ai"),
   NEMO_WEB_URL: urlWithoutTrailingSlash("https://nemovideo.com"),
   NEMO_TOKEN: optionalText,
-  RENDER_POLL_INTERVAL_MS: waitMs(30_000),
-  STILL_WORKING_INTERVAL_MS: waitMs(120_000),
-  RATE_LIMIT_WAIT_MS: waitMs(30_000),
-  SSE_MAX_DURATION_MS: waitMs(900_000),
-  HEARTBEAT_ONLY_TIMEOUT_MS: waitMs(600_000),
-  STATE_RECHECK_MS: waitMs(30_000),
-  ALBUM_SETTLE_MS: waitMs(1_500),
-  WATCHDOG_INTERVAL_MS: waitMs(30_000),
-  TELEGRAM_MAX_RETRY_AFTER_S: waitMs(60),
+  RENDER_POLL_INTERVAL_MS: wholeNumber(30_000),
+  STILL_WORKING_INTERVAL_MS: wholeNumber(120_000),
+  RATE_LIMIT_WAIT_MS: wholeNumber(30_000),
+  SSE_MAX_DURATION_MS: wholeNumber(900_000),
+  HEARTBEAT_ONLY_TIMEOUT_MS: wholeNumber(600_000),
+  STATE_RECHECK_MS: wholeNumber(30_000),
+  ALBUM_SETTLE_MS: wholeNumber(1_500),
+  /** getFile limit of the Bot API server: 20 MB on the cloud API, more on a self-hosted one. */
+  TELEGRAM_DOWNLOAD_LIMIT_MB: wholeNumber(20),
+  /** Multipart upload limit of the Bot API server: 50 MB on the cloud API. */
+  TELEGRAM_UPLOAD_LIMIT_MB: wholeNumber(50),
+  WATCHDOG_INTERVAL_MS: wholeNumber(30_000),
+  TELEGRAM_MAX_RETRY_AFTER_S: wholeNumber(60),
+  /** Instructions a chat may have waiting behind the running one. */
+  QUEUE_LIMIT: wholeNumber(5),
+  /** Agent turns one user may start per minute (groups share credits). */
+  USER_TURNS_PER_MINUTE: wholeNumber(4),
   SKILL_SOURCE: optionalText.transform((value) => value ?? "tiktok-video-generator-ai"),
   SKILL_VERSION: optionalText.transform((value) => value ?? packageJson.version),
   SKILL_PLATFORM: optionalText.transform((value) => value ?? "unknown"),

@@ -1,9 +1,202 @@
 import { DurableObject } from "cloudflare:workers";
+import type { UserFromGetMe } from "grammy/types";
+import type { Bot } from "grammy/web";
+import { v4 as uuidv4 } from "uuid";
+import { type Config, configFrom } from "../config";
+import { logEvent } from "../log";
+import { createNemoClient, type NemoClient } from "../nemo/client";
+import { createChatStore } from "../store/chat-record";
+import { type ChatActions, createBot, type MediaMessage } from "../telegram/bot";
+import { type Lang, langFromCode, t } from "../telegram/messages";
+import { type ChatSender, ChatUnreachableError } from "../telegram/sender";
+import { resolveBotInfo } from "./bot-info";
+import { ChatWork } from "./chat-work";
+import { KEYS, readKey, SCHEMAS } from "./state";
 
-/** One per chat: owns everything the chat does. Grown in the Chat Durable Object issue. */
+/** How many update ids a chat remembers to ignore Telegram's redeliveries. */
+const SEEN_LIMIT = 500;
+
+/**
+ * One per chat. The Worker hands it each update through `accept`, which records it durably and returns
+ * at once; the updates are then handled in order by `drain`, and long work (agent turns, uploads,
+ * renders) runs in `ChatWork`, resumed by the alarm after an eviction.
+ */
 export class ChatDurableObject extends DurableObject<Env> {
+  private readonly config: Config;
+  private draining: Promise<void> | undefined;
+  private work: ChatWork | undefined;
+  private bot: Bot | undefined;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.config = configFrom(env);
+  }
+
+  /** Records an update (ignoring redeliveries) and wakes the chat. Never calls NemoVideo or Telegram. */
   async accept(update: Record<string, unknown>): Promise<{ duplicate: boolean }> {
-    void update;
+    const parsed = SCHEMAS.inbox.element.safeParse(update);
+    if (!parsed.success) return { duplicate: false };
+    const updateId = parsed.data.update_id;
+    // Storage calls without an await in between are coalesced into one atomic write by the runtime,
+    // so a concurrent redelivery either sees this update as seen or runs after it is recorded.
+    const seen = (await readKey(this.ctx.storage, KEYS.seen, SCHEMAS.seen)) ?? [];
+    if (seen.includes(updateId)) return { duplicate: true };
+    const inbox = (await readKey(this.ctx.storage, KEYS.inbox, SCHEMAS.inbox)) ?? [];
+    if (inbox.some((item) => item.update_id === updateId)) return { duplicate: true };
+    inbox.push(parsed.data);
+    seen.push(updateId);
+    this.ctx.storage.put({ [KEYS.inbox]: inbox, [KEYS.seen]: seen.slice(-SEEN_LIMIT) });
+    await this.ensureAlarmWithin(this.config.WATCHDOG_INTERVAL_MS);
+    this.kick();
     return { duplicate: false };
   }
+
+  override async alarm(): Promise<void> {
+    await this.ready();
+    this.kick();
+    const work = await this.chatWork();
+    if (work) await work.tick();
+    await this.scheduleNext();
+  }
+
+  /** Starts draining the inbox unless a drain is already running in this instance. */
+  private kick(): void {
+    if (this.draining) return;
+    this.draining = this.drain()
+      .catch((error) => this.logError("drain", error))
+      .finally(() => {
+        this.draining = undefined;
+      });
+    this.ctx.waitUntil(this.draining);
+  }
+
+  private async drain(): Promise<void> {
+    for (;;) {
+      const inbox = (await readKey(this.ctx.storage, KEYS.inbox, SCHEMAS.inbox)) ?? [];
+      const next = inbox[0];
+      if (!next) break;
+      const started = Date.now();
+      let outcome = "handled";
+      try {
+        await this.handle(next);
+      } catch (error) {
+        outcome = error instanceof ChatUnreachableError ? "unreachable" : "failed";
+        this.logError("update", error);
+      }
+      const rest = ((await readKey(this.ctx.storage, KEYS.inbox, SCHEMAS.inbox)) ?? []).filter(
+        (item) => item.update_id !== next.update_id,
+      );
+      await this.ctx.storage.put(KEYS.inbox, rest);
+      logEvent(this.config, "info", { event: "handled", updateId: next.update_id, outcome, ms: Date.now() - started });
+    }
+    await this.scheduleNext();
+  }
+
+  private async handle(update: Record<string, unknown> & { update_id: number }): Promise<void> {
+    const work = await this.chatWork(update);
+    if (!work) return;
+    const bot = await this.botFor(work);
+    await bot.handleUpdate(update as unknown as Parameters<Bot["handleUpdate"]>[0]);
+  }
+
+  private async botFor(work: ChatWork): Promise<Bot> {
+    if (!this.bot) {
+      const botInfo: UserFromGetMe = await resolveBotInfo(this.config, this.ctx.storage);
+      this.bot = createBot(this.config, botInfo, work.actions);
+      work.attachApi(this.bot.api);
+    }
+    return this.bot;
+  }
+
+  /** The chat's work engine, created once the chat id is known (from the first update, then storage). */
+  private async chatWork(update?: Record<string, unknown>): Promise<ChatWork | undefined> {
+    if (this.work) return this.work;
+    let chatId = await this.ctx.storage.get<number>("chatId");
+    if (chatId === undefined && update) {
+      const { chatIdOfUpdate } = await import("../telegram/update-routing");
+      chatId = chatIdOfUpdate(update);
+      if (chatId !== undefined) await this.ctx.storage.put("chatId", chatId);
+    }
+    if (chatId === undefined) return undefined;
+    const nemo: NemoClient = createNemoClient({
+      baseUrl: this.config.NEMO_API_BASE,
+      fetch: (input, init) => fetch(input, init),
+      skill: {
+        source: this.config.SKILL_SOURCE,
+        version: this.config.SKILL_VERSION,
+        platform: this.config.SKILL_PLATFORM,
+      },
+    });
+    this.work = new ChatWork({
+      chatId,
+      config: this.config,
+      storage: this.ctx.storage,
+      store: createChatStore(this.env.CHATS_KV),
+      nemo,
+      newId: () => uuidv4(),
+      now: () => Date.now(),
+      sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+      requestWake: (atMs) => this.ensureAlarmAt(atMs),
+      runInBackground: (promise) => this.ctx.waitUntil(promise),
+    });
+    if (this.bot) this.work.attachApi(this.bot.api);
+    else await this.botFor(this.work);
+    return this.work;
+  }
+
+  private async ready(): Promise<void> {
+    await this.chatWork();
+  }
+
+  /** Sets the alarm for the earliest due work, plus a watchdog while anything is active. */
+  private async scheduleNext(): Promise<void> {
+    const work = this.work;
+    const inbox = (await readKey(this.ctx.storage, KEYS.inbox, SCHEMAS.inbox)) ?? [];
+    const due = work ? await work.nextWakeAt() : undefined;
+    const watchdog =
+      inbox.length > 0 || (work && (await work.isActive())) ? Date.now() + this.config.WATCHDOG_INTERVAL_MS : undefined;
+    const at = [due, watchdog].filter((value): value is number => value !== undefined).sort((a, b) => a - b)[0];
+    if (at === undefined) return;
+    await this.ctx.storage.setAlarm(Math.max(at, Date.now() + 1));
+  }
+
+  private async ensureAlarmWithin(ms: number): Promise<void> {
+    await this.ensureAlarmAt(Date.now() + ms);
+  }
+
+  private async ensureAlarmAt(at: number): Promise<void> {
+    const current = await this.ctx.storage.getAlarm();
+    if (current === null || current > at) await this.ctx.storage.setAlarm(Math.max(at, Date.now() + 1));
+  }
+
+  private logError(where: string, error: unknown): void {
+    logEvent(this.config, "error", {
+      event: "error",
+      where,
+      error: error instanceof Error ? error.name : typeof error,
+      detail: error instanceof Error ? redact(error.message, this.config) : undefined,
+    });
+  }
+
+  // --- test and operator hooks (RPC) -------------------------------------------------------------
+
+  /** Deletes everything this object stores about its chat (used by /forget and tests). */
+  async forgetEverything(): Promise<void> {
+    await this.ctx.storage.deleteAlarm();
+    await this.ctx.storage.deleteAll();
+    this.work = undefined;
+    this.bot = undefined;
+  }
 }
+
+/** Error texts can embed URLs; make sure no secret leaves in a log line. */
+export function redact(text: string, config: Pick<Config, "BOT_TOKEN" | "WEBHOOK_SECRET" | "NEMO_TOKEN">): string {
+  let out = text.replace(/nmv_usr_[\w-]+/g, "nmv_usr_***").replace(/bot\d+:[\w-]+/g, "bot***");
+  for (const secret of [config.BOT_TOKEN, config.WEBHOOK_SECRET, config.NEMO_TOKEN]) {
+    if (secret) out = out.split(secret).join("***");
+  }
+  return out;
+}
+
+export type { ChatActions, ChatSender, Lang, MediaMessage };
+export { langFromCode, t };

@@ -1,0 +1,23 @@
+import type { UserFromGetMe } from "grammy/types";
+import { Api } from "grammy/web";
+import type { Config } from "../config";
+
+let isolateCache: UserFromGetMe | undefined;
+
+/**
+ * The bot's getMe: from BOT_INFO when the operator set it, else asked once and kept (in the isolate and in
+ * the chat's storage), so grammY does not call getMe on every update.
+ */
+export async function resolveBotInfo(config: Config, storage: DurableObjectStorage): Promise<UserFromGetMe> {
+  if (config.BOT_INFO) return config.BOT_INFO as unknown as UserFromGetMe;
+  if (isolateCache) return isolateCache;
+  const stored = await storage.get<UserFromGetMe>("botInfo");
+  if (stored && typeof stored.id === "number" && typeof stored.username === "string") {
+    isolateCache = stored;
+    return stored;
+  }
+  const me = await new Api(config.BOT_TOKEN, { apiRoot: config.TELEGRAM_API_ROOT }).getMe();
+  isolateCache = me;
+  await storage.put("botInfo", me);
+  return me;
+}

@@ -1,0 +1,523 @@
+import type { InlineKeyboardMarkup } from "grammy/types";
+import type { Api, RawApi } from "grammy/web";
+import type { Config } from "../config";
+import { logEvent } from "../log";
+import type { NemoClient } from "../nemo/client";
+import { type DraftLike, describeTimeline, formatTimeline } from "../nemo/draft";
+import type { ChatStore } from "../store/chat-record";
+import { CALLBACK, type ChatActions, type MediaMessage } from "../telegram/bot";
+import { type Lang, langFromCode, t } from "../telegram/messages";
+import { type ChatSender, ChatUnreachableError, createChatSender } from "../telegram/sender";
+import { createMediaFlow, type MediaFlow } from "./media-flow";
+import { createNemoSession, type NemoSession } from "./nemo-session";
+import { recheckTurn, startRecovery } from "./recovery";
+import { createRenderFlow, type RenderFlow } from "./render-flow";
+import { type ActiveTurn, KEYS, type Origin, type QueuedTurn, readKey, SCHEMAS } from "./state";
+import { messageForError, registerUrl, runAgentTurn, type TurnOutcome } from "./turn-runner";
+
+export type ChatWorkDeps = {
+  chatId: number;
+  config: Config;
+  storage: DurableObjectStorage;
+  store: ChatStore;
+  nemo: NemoClient;
+  newId: () => string;
+  now: () => number;
+  sleep: (ms: number) => Promise<void>;
+  /** Asks the object to run `tick` no later than this time (ms epoch). */
+  requestWake: (atMs: number) => Promise<void>;
+  runInBackground: (promise: Promise<unknown>) => void;
+};
+
+/** Failed turns kept for their Retry button. */
+const FAILED_TURNS_KEPT = 20;
+
+/**
+ * Everything one chat does: quick answers, the queue of agent turns (one at a time), recovery of a turn
+ * that lost its stream, uploads and renders. State that must survive an eviction lives in storage; this
+ * object keeps only the live runner of the current turn.
+ */
+export class ChatWork {
+  readonly session: NemoSession;
+  readonly actions: ChatActions;
+  private api: Api<RawApi> | undefined;
+  private liveTurn: { id: string; controller: AbortController; done: Promise<void> } | undefined;
+  private readonly renders: RenderFlow;
+  private readonly media: MediaFlow;
+
+  constructor(private readonly deps: ChatWorkDeps) {
+    this.session = createNemoSession({
+      config: deps.config,
+      store: deps.store,
+      nemo: deps.nemo,
+      chatId: deps.chatId,
+      newClientId: deps.newId,
+      sleep: deps.sleep,
+      onSessionReplaced: async () => {
+        const lang = await this.languageOf(undefined);
+        await this.senderFor({ chatId: deps.chatId }).send(t(lang).sessionLost);
+      },
+    });
+    const shared = {
+      config: deps.config,
+      storage: deps.storage,
+      session: this.session,
+      now: deps.now,
+      newId: deps.newId,
+      requestWake: deps.requestWake,
+      runInBackground: deps.runInBackground,
+      senderFor: (origin: Origin) => this.senderFor(origin),
+      api: () => this.requireApi(),
+    };
+    this.renders = createRenderFlow(shared);
+    this.media = createMediaFlow({
+      ...shared,
+      instruction: (origin, text) => this.enqueue(origin, text, { oneShot: true }),
+    });
+    this.actions = this.buildActions();
+  }
+
+  attachApi(api: Api<RawApi>): void {
+    this.api = api;
+  }
+
+  // --- scheduling ---------------------------------------------------------------------------------
+
+  /** Resumes whatever should be running and is not, and handles due timers. Safe to run twice. */
+  async tick(): Promise<void> {
+    if (await this.unreachable()) return;
+    const turn = await this.currentTurn();
+    if (turn && this.liveTurn?.id !== turn.id) {
+      if (turn.phase === "starting") {
+        this.launch(turn);
+      } else if (turn.phase === "streaming") {
+        // The stream died with the previous instance. It cannot be resumed: recover by reading state.
+        await this.saveTurn(startRecovery(turn, this.deps.config, this.deps.now()));
+      } else if (turn.recheck && turn.recheck.nextAt <= this.deps.now()) {
+        await this.recheck(turn);
+      }
+    } else if (!turn) {
+      await this.startNextTurn();
+    }
+    await this.media.tick();
+    await this.renders.tick();
+  }
+
+  async nextWakeAt(): Promise<number | undefined> {
+    const turn = await this.currentTurn();
+    const times = [turn?.recheck?.nextAt, await this.media.nextWakeAt(), await this.renders.nextWakeAt()];
+    return times.filter((value): value is number => value !== undefined).sort((a, b) => a - b)[0];
+  }
+
+  async isActive(): Promise<boolean> {
+    const queue = await this.queue();
+    return (
+      (await this.currentTurn()) !== undefined ||
+      queue.length > 0 ||
+      (await this.renders.isActive()) ||
+      (await this.media.isActive())
+    );
+  }
+
+  // --- the turn queue -----------------------------------------------------------------------------
+
+  private async enqueue(origin: Origin, text: string, options: { oneShot?: boolean; wantsVideo?: boolean } = {}) {
+    if (!(await this.withinUserRate(origin))) return;
+    // Media sent without a caption waits for its instruction: that instruction is a one-shot request.
+    if (await this.deps.storage.get("awaitingInstruction")) {
+      await this.deps.storage.delete("awaitingInstruction");
+      options = { ...options, oneShot: true };
+    }
+    const queue = await this.queue();
+    const turn = await this.currentTurn();
+    const item: QueuedTurn = {
+      id: this.deps.newId(),
+      text,
+      origin,
+      queuedAt: this.deps.now(),
+      ...(options.oneShot ? { oneShot: true } : {}),
+    };
+    const busy = turn !== undefined || queue.length > 0 || (await this.renders.isActive());
+    if (busy && queue.length >= this.deps.config.QUEUE_LIMIT) {
+      await this.senderFor(origin).send(t(origin.lang).queueFull, { replyTo: origin.messageId });
+      return;
+    }
+    queue.push(options.wantsVideo ? { ...item, oneShot: true } : item);
+    await this.deps.storage.put(KEYS.queue, queue);
+    if (busy) {
+      await this.senderFor(origin).send(t(origin.lang).queued(queue.length), { replyTo: origin.messageId });
+      await this.deps.requestWake(this.deps.now() + this.deps.config.WATCHDOG_INTERVAL_MS);
+      return;
+    }
+    await this.startNextTurn();
+  }
+
+  /** A per-user cap on instructions per minute, so one group member cannot spend everyone's credits. */
+  private async withinUserRate(origin: Origin): Promise<boolean> {
+    if (origin.userId === undefined || this.deps.config.USER_TURNS_PER_MINUTE === 0) return true;
+    const key = `rate:${origin.userId}`;
+    const windowStart = this.deps.now() - 60_000;
+    const recent = ((await this.deps.storage.get<number[]>(key)) ?? []).filter((at) => at > windowStart);
+    if (recent.length >= this.deps.config.USER_TURNS_PER_MINUTE) {
+      const waitS = Math.max(1, Math.ceil(((recent[0] ?? this.deps.now()) + 60_000 - this.deps.now()) / 1000));
+      await this.senderFor(origin).send(t(origin.lang).rateLimitedUser(waitS), { replyTo: origin.messageId });
+      return false;
+    }
+    recent.push(this.deps.now());
+    await this.deps.storage.put(key, recent);
+    return true;
+  }
+
+  private async startNextTurn(): Promise<void> {
+    if (this.liveTurn || (await this.currentTurn())) return;
+    // A render in progress holds the queue: a new instruction would change the draft being rendered.
+    if (await this.renders.isActive()) return;
+    const queue = await this.queue();
+    const next = queue.shift();
+    if (!next) return;
+    const turn: ActiveTurn = { ...next, startedAt: this.deps.now(), phase: "starting", sawText: false };
+    await this.deps.storage.put({ [KEYS.queue]: queue, [KEYS.turn]: turn });
+    this.launch(turn);
+  }
+
+  private launch(turn: ActiveTurn): void {
+    const controller = new AbortController();
+    const done = this.runTurn(turn, controller.signal)
+      .catch((error) => this.handleTurnCrash(turn, error))
+      .finally(() => {
+        if (this.liveTurn?.id === turn.id) this.liveTurn = undefined;
+      })
+      .then(() => this.startNextTurn())
+      .catch((error) => this.log("turn_next", error));
+    this.liveTurn = { id: turn.id, controller, done };
+    this.deps.runInBackground(done);
+  }
+
+  private async runTurn(turn: ActiveTurn, signal: AbortSignal): Promise<void> {
+    const started = this.deps.now();
+    const outcome: TurnOutcome = await runAgentTurn(
+      {
+        config: this.deps.config,
+        session: this.session,
+        sender: this.senderFor(turn.origin),
+        now: this.deps.now,
+        persist: (next) => this.saveTurnIfCurrent(next),
+        signal,
+      },
+      turn,
+    );
+    logEvent(this.deps.config, "info", { event: "turn", outcome: outcome.kind, ms: this.deps.now() - started });
+    if (signal.aborted) return;
+    const latest = (await this.currentTurn()) ?? turn;
+    if (outcome.kind === "recover") {
+      const recovering = startRecovery(latest, this.deps.config, this.deps.now());
+      await this.saveTurn(recovering);
+      await this.deps.requestWake(recovering.recheck?.nextAt ?? this.deps.now());
+      return;
+    }
+    await this.deps.storage.delete(KEYS.turn);
+    if (outcome.kind === "done") await this.afterTurn(latest, outcome.actions, outcome.exportable);
+  }
+
+  private async recheck(turn: ActiveTurn): Promise<void> {
+    const sender = this.senderFor(turn.origin);
+    const outcome = await recheckTurn({ session: this.session, sender, now: this.deps.now }, turn).catch((error) => {
+      this.log("recheck", error);
+      return {
+        kind: "wait" as const,
+        turn: startRecovery({ ...turn, recheck: undefined }, this.deps.config, this.deps.now()),
+      };
+    });
+    if (outcome.kind === "wait") {
+      await this.saveTurn(outcome.turn);
+      return;
+    }
+    await this.deps.storage.delete(KEYS.turn);
+    if (outcome.kind === "done") await this.afterTurn(turn, [], outcome.exportable);
+    else await this.failTurn(turn);
+    await this.startNextTurn();
+  }
+
+  private async failTurn(turn: ActiveTurn): Promise<void> {
+    const failed = ((await this.deps.storage.get<Record<string, QueuedTurn>>("failedTurns")) ?? {}) as Record<
+      string,
+      QueuedTurn
+    >;
+    failed[turn.id] = { id: turn.id, text: turn.text, origin: turn.origin, queuedAt: turn.queuedAt };
+    const kept = Object.fromEntries(Object.entries(failed).slice(-FAILED_TURNS_KEPT));
+    await this.deps.storage.put("failedTurns", kept);
+    const texts = t(turn.origin.lang);
+    await this.senderFor(turn.origin).send(texts.turnFailed, {
+      replyTo: turn.origin.messageId,
+      buttons: { inline_keyboard: [[{ text: texts.buttons.retry, callback_data: CALLBACK.retryTurn(turn.id) }]] },
+    });
+  }
+
+  private async handleTurnCrash(turn: ActiveTurn, error: unknown): Promise<void> {
+    this.log("turn", error);
+    if (error instanceof ChatUnreachableError) {
+      await this.markUnreachable();
+      return;
+    }
+    const current = await this.currentTurn();
+    if (current?.id !== turn.id) return;
+    if (current.phase === "streaming") {
+      await this.saveTurn(startRecovery(current, this.deps.config, this.deps.now()));
+      return;
+    }
+    await this.deps.storage.delete(KEYS.turn);
+    await this.senderFor(turn.origin)
+      .send(messageForError(error, turn.origin.lang))
+      .catch(() => {});
+  }
+
+  /** What follows a finished turn: the export it asked for, or the buttons to continue. */
+  private async afterTurn(turn: ActiveTurn, actions: string[], exportable: boolean): Promise<void> {
+    const texts = t(turn.origin.lang);
+    if (actions.includes("show_timeline")) await this.actions.timeline(turn.origin);
+    if (actions.includes("show_credits")) await this.actions.credits(turn.origin);
+    if (exportable && turn.oneShot) {
+      await this.renders.start(turn.origin);
+      return;
+    }
+    await this.senderFor(turn.origin).send(texts.whatNext, {
+      buttons: this.nextStepButtons(turn.origin.lang, exportable),
+    });
+  }
+
+  private nextStepButtons(lang: Lang, exportable: boolean): InlineKeyboardMarkup {
+    const texts = t(lang);
+    const first = exportable ? [{ text: texts.buttons.export, callback_data: CALLBACK.export }] : [];
+    return {
+      inline_keyboard: [
+        [...first, { text: texts.buttons.timeline, callback_data: CALLBACK.timeline }],
+        [
+          { text: texts.buttons.credits, callback_data: CALLBACK.credits },
+          { text: texts.buttons.open, callback_data: CALLBACK.open },
+        ],
+      ],
+    };
+  }
+
+  // --- storage helpers ----------------------------------------------------------------------------
+
+  private async currentTurn(): Promise<ActiveTurn | undefined> {
+    return readKey(this.deps.storage, KEYS.turn, SCHEMAS.turn);
+  }
+
+  private async queue(): Promise<QueuedTurn[]> {
+    return (await readKey(this.deps.storage, KEYS.queue, SCHEMAS.queue)) ?? [];
+  }
+
+  private async saveTurn(turn: ActiveTurn): Promise<void> {
+    await this.deps.storage.put(KEYS.turn, turn);
+  }
+
+  /** A runner persists only while its turn is still the chat's turn (a /cancel may have dropped it). */
+  private async saveTurnIfCurrent(turn: ActiveTurn): Promise<void> {
+    const current = await this.currentTurn();
+    if (current?.id === turn.id) await this.saveTurn(turn);
+  }
+
+  private async unreachable(): Promise<boolean> {
+    const flags = await readKey(this.deps.storage, KEYS.flags, SCHEMAS.flags);
+    return flags?.unreachable === true;
+  }
+
+  private async markUnreachable(): Promise<void> {
+    const flags = (await readKey(this.deps.storage, KEYS.flags, SCHEMAS.flags)) ?? {};
+    this.liveTurn?.controller.abort();
+    await this.deps.storage.put({ [KEYS.flags]: { ...flags, unreachable: true }, [KEYS.queue]: [] });
+    await this.deps.storage.delete(KEYS.turn);
+    await this.renders.stopAll(false);
+    await this.media.clear();
+  }
+
+  senderFor(origin: Pick<Origin, "chatId" | "threadId">): ChatSender {
+    const sender = createChatSender(this.requireApi(), { chatId: origin.chatId, threadId: origin.threadId });
+    // Any refusal to deliver marks the chat unreachable, so nothing keeps pushing to it.
+    const guard = async <T>(call: () => Promise<T>): Promise<T> => {
+      try {
+        return await call();
+      } catch (error) {
+        if (error instanceof ChatUnreachableError) await this.markUnreachable();
+        throw error;
+      }
+    };
+    return {
+      send: (html, options) => guard(() => sender.send(html, options)),
+      edit: (id, html, options) => guard(() => sender.edit(id, html, options)),
+      remove: (id) => guard(() => sender.remove(id)),
+      action: (action) => guard(() => sender.action(action)),
+      answerCallback: (id, text) => sender.answerCallback(id, text),
+    };
+  }
+
+  private requireApi(): Api<RawApi> {
+    if (!this.api) throw new Error("Telegram API not attached");
+    return this.api;
+  }
+
+  async languageOf(languageCode: string | undefined): Promise<Lang> {
+    const record = await this.session.record();
+    return record.language ?? langFromCode(languageCode ?? record.languageCode);
+  }
+
+  private log(where: string, error: unknown): void {
+    logEvent(this.deps.config, "error", {
+      event: "error",
+      where,
+      error: error instanceof Error ? error.name : "unknown",
+    });
+  }
+
+  // --- what the bot can be asked to do ------------------------------------------------------------
+
+  private buildActions(): ChatActions {
+    const quick = async (origin: Origin, body: (sender: ChatSender) => Promise<void>) => {
+      const sender = this.senderFor(origin);
+      try {
+        await body(sender);
+      } catch (error) {
+        if (error instanceof ChatUnreachableError) throw error;
+        this.log("quick", error);
+        await sender.send(messageForError(error, origin.lang), { replyTo: origin.messageId });
+      }
+    };
+    return {
+      languageOf: (code) => this.languageOf(code),
+      start: (origin) =>
+        quick(origin, async (sender) => {
+          const texts = t(origin.lang);
+          const statusId = await sender.send(texts.settingUp, { replyTo: origin.messageId });
+          const record = await this.session.record();
+          if (origin.languageCode && record.languageCode !== origin.languageCode) {
+            await this.session.save({ ...record, languageCode: origin.languageCode });
+          }
+          try {
+            await this.session.run(origin.lang, async () => undefined);
+          } catch (error) {
+            await sender.edit(statusId, messageForError(error, origin.lang));
+            return;
+          }
+          await sender.edit(statusId, texts.greeting);
+        }),
+      say: (origin, key) =>
+        quick(origin, async (sender) => void (await sender.send(t(origin.lang)[key], { replyTo: origin.messageId }))),
+      help: (origin) =>
+        quick(origin, async (sender) => void (await sender.send(t(origin.lang).help, { replyTo: origin.messageId }))),
+      credits: (origin) =>
+        quick(origin, async (sender) => {
+          const balance = await this.session.run(origin.lang, (project) => project.client.credits());
+          await sender.send(t(origin.lang).credits(balance), { replyTo: origin.messageId });
+        }),
+      timeline: (origin) =>
+        quick(origin, async (sender) => {
+          const state = await this.session.run(origin.lang, (project) =>
+            project.client.state(project.record.sessionId),
+          );
+          const summary = formatTimeline(describeTimeline((state.draft ?? {}) as DraftLike), origin.lang);
+          await sender.send(summary ?? t(origin.lang).timelineEmpty, { replyTo: origin.messageId });
+        }),
+      exportVideo: (origin) => quick(origin, async () => this.renders.start(origin)),
+      retryRender: (origin) => quick(origin, async () => this.renders.start(origin)),
+      instruction: (origin, text, options) => this.enqueue(origin, text, options),
+      media: (origin, message: MediaMessage) => quick(origin, async () => this.media.add(origin, message)),
+      mediaLinks: (origin, text) => this.media.links(origin, text),
+      unsupportedMedia: (origin) =>
+        quick(
+          origin,
+          async (sender) => void (await sender.send(t(origin.lang).unsupportedMedia, { replyTo: origin.messageId })),
+        ),
+      cancel: (origin) =>
+        quick(origin, async (sender) => {
+          const turn = await this.currentTurn();
+          const queue = await this.queue();
+          const hadRenders = await this.renders.isActive();
+          const hadMedia = await this.media.isActive();
+          if (!turn && queue.length === 0 && !hadRenders && !hadMedia) {
+            await sender.send(t(origin.lang).nothingToCancel, { replyTo: origin.messageId });
+            return;
+          }
+          this.liveTurn?.controller.abort();
+          this.liveTurn = undefined;
+          if (turn?.statusMessageId !== undefined) await sender.remove(turn.statusMessageId).catch(() => {});
+          await this.deps.storage.put(KEYS.queue, []);
+          await this.deps.storage.delete(KEYS.turn);
+          await this.renders.stopAll(true);
+          await this.media.clear();
+          await sender.send(t(origin.lang).cancelled, { replyTo: origin.messageId });
+        }),
+      newProject: (origin, confirmed) =>
+        quick(origin, async (sender) => {
+          const texts = t(origin.lang);
+          if (!confirmed) {
+            await sender.send(texts.newProjectConfirm, {
+              replyTo: origin.messageId,
+              buttons: { inline_keyboard: [[{ text: texts.buttons.confirmNew, callback_data: CALLBACK.newConfirm }]] },
+            });
+            return;
+          }
+          await this.session.newProject(origin.lang);
+          await sender.send(texts.newProjectDone);
+        }),
+      openLink: (origin) =>
+        quick(origin, async (sender) => {
+          const texts = t(origin.lang);
+          const url = await this.renders.workspaceLink(origin.lang);
+          await sender.send(texts.openLink, { buttons: { inline_keyboard: [[{ text: texts.buttons.open, url }]] } });
+        }),
+      language: (origin, choice) =>
+        quick(origin, async (sender) => {
+          if (!choice) {
+            await sender.send(t(origin.lang).languageChoose, {
+              buttons: {
+                inline_keyboard: [
+                  [
+                    { text: "English", callback_data: CALLBACK.language("en") },
+                    { text: "中文", callback_data: CALLBACK.language("zh") },
+                  ],
+                ],
+              },
+            });
+            return;
+          }
+          const record = await this.session.record();
+          await this.session.save({ ...record, language: choice });
+          await sender.send(t(choice).languageSet);
+        }),
+      retry: async (origin, turnId) => {
+        const failed = ((await this.deps.storage.get<Record<string, QueuedTurn>>("failedTurns")) ?? {}) as Record<
+          string,
+          QueuedTurn
+        >;
+        const previous = failed[turnId];
+        if (!previous) {
+          await this.senderFor(origin).send(t(origin.lang).retryExpired);
+          return;
+        }
+        delete failed[turnId];
+        await this.deps.storage.put("failedTurns", failed);
+        await this.enqueue({ ...previous.origin, lang: origin.lang }, previous.text, { oneShot: previous.oneShot });
+      },
+      answerCallback: async (origin, id, text) => this.senderFor(origin).answerCallback(id, text),
+      addedToGroup: async (origin) => {
+        const flags = (await readKey(this.deps.storage, KEYS.flags, SCHEMAS.flags)) ?? {};
+        if (flags.greeted) return;
+        await this.deps.storage.put(KEYS.flags, { ...flags, greeted: true, unreachable: false });
+        const me = await this.requireApi()
+          .getMe()
+          .catch(() => undefined);
+        await this.senderFor(origin).send(t(origin.lang).groupGreeting(me?.username ?? "bot"));
+      },
+      removedFromChat: () => this.markUnreachable(),
+    };
+  }
+
+  /** Anonymous users' registration link, for credit and plan messages. */
+  registerUrl(): Promise<string | undefined> {
+    return registerUrl({ session: this.session, config: this.deps.config });
+  }
+}
+
+export type { NemoClient };

@@ -1,0 +1,136 @@
+import type { Config } from "../config";
+import type { NemoClient } from "../nemo/client";
+import { NemoRateLimitedError, NemoSessionNotFoundError, NemoTokenInvalidError } from "../nemo/errors";
+import type { ChatRecord, ChatStore } from "../store/chat-record";
+import type { Lang } from "../telegram/messages";
+
+/** A chat's authenticated NemoVideo client and the project it works on. */
+export type Project = { client: NemoClient; record: ChatRecord & { sessionId: string; token: string } };
+
+export type SessionDeps = {
+  config: Config;
+  store: ChatStore;
+  nemo: NemoClient;
+  chatId: number;
+  newClientId: () => string;
+  sleep: (ms: number) => Promise<void>;
+  /** Told when the old project could not be found and a new one was started. */
+  onSessionReplaced: () => Promise<void>;
+};
+
+/**
+ * Token and session lifecycle for one chat, with the seeds' recovery rules: 1001 → a new anonymous
+ * token for the same client id, then once more; 1002 → a new session, then once more; 429 → wait
+ * RATE_LIMIT_WAIT_MS, then once more. `call` must be safe to repeat when it fails with these errors,
+ * which holds because NemoVideo refuses them before doing any work.
+ */
+export function createNemoSession(deps: SessionDeps) {
+  const { config, store, nemo, chatId } = deps;
+  let cached: ChatRecord | undefined;
+
+  async function record(): Promise<ChatRecord> {
+    cached ??= await store.read(chatId);
+    if (!cached) {
+      cached = { clientId: deps.newClientId() };
+      await store.write(chatId, cached);
+    }
+    return cached;
+  }
+
+  async function save(next: ChatRecord): Promise<ChatRecord> {
+    cached = next;
+    await store.write(chatId, next);
+    return next;
+  }
+
+  async function ensureToken(force = false): Promise<ChatRecord & { token: string }> {
+    const current = await record();
+    if (config.NEMO_TOKEN) return { ...current, token: config.NEMO_TOKEN };
+    const expired = current.tokenExpiresAt !== undefined && Date.parse(current.tokenExpiresAt) <= Date.now();
+    if (current.token && !force && !expired) return { ...current, token: current.token };
+    const issued = await withRateLimitRetry(() => nemo.anonymousToken(current.clientId));
+    const next = await save({
+      ...current,
+      token: issued.token,
+      tokenExpiresAt: issued.expiresAt,
+      anonUserId: issued.userId ?? current.anonUserId,
+    });
+    return { ...next, token: issued.token };
+  }
+
+  async function ensureProject(lang: Lang, options: { forceToken?: boolean; forceSession?: boolean } = {}) {
+    const withToken = await ensureToken(options.forceToken);
+    const client = nemo.withToken(withToken.token);
+    if (withToken.sessionId && !options.forceSession) {
+      return { client, record: { ...withToken, sessionId: withToken.sessionId } };
+    }
+    const created = await withRateLimitRetry(() =>
+      client.createSession({ language: lang === "zh" ? "zh-CN" : (withToken.languageCode ?? "en") }),
+    );
+    const saved = await save({
+      ...withToken,
+      // The operator's token lives in the Worker's secrets, never in KV.
+      token: config.NEMO_TOKEN ? undefined : withToken.token,
+      sessionId: created.sessionId,
+      taskId: created.taskId,
+      anonUserId: created.userId ?? withToken.anonUserId,
+    });
+    return { client, record: { ...saved, token: withToken.token, sessionId: created.sessionId } };
+  }
+
+  async function withRateLimitRetry<T>(call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (error) {
+      if (!(error instanceof NemoRateLimitedError)) throw error;
+      await deps.sleep(config.RATE_LIMIT_WAIT_MS);
+      return call();
+    }
+  }
+
+  return {
+    record,
+    save,
+    /** Runs `call` with a ready project, applying the 1001 / 1002 / 429 recovery once each. */
+    async run<T>(lang: Lang, call: (project: Project) => Promise<T>): Promise<T> {
+      let project = await ensureProject(lang);
+      let tokenRetried = false;
+      let sessionRetried = false;
+      let rateRetried = false;
+      for (;;) {
+        try {
+          return await call(project);
+        } catch (error) {
+          if (error instanceof NemoTokenInvalidError && !tokenRetried && !config.NEMO_TOKEN) {
+            tokenRetried = true;
+            project = await ensureProject(lang, { forceToken: true });
+            continue;
+          }
+          if (error instanceof NemoSessionNotFoundError && !sessionRetried) {
+            sessionRetried = true;
+            project = await ensureProject(lang, { forceSession: true });
+            await deps.onSessionReplaced();
+            continue;
+          }
+          if (error instanceof NemoRateLimitedError && !rateRetried) {
+            rateRetried = true;
+            await deps.sleep(config.RATE_LIMIT_WAIT_MS);
+            continue;
+          }
+          throw error;
+        }
+      }
+    },
+    /** Starts a fresh project (the /new command). */
+    async newProject(lang: Lang) {
+      return ensureProject(lang, { forceSession: true });
+    },
+    ensureProject,
+    /** Forgets the cached record so the next call re-reads KV. */
+    invalidate() {
+      cached = undefined;
+    },
+  };
+}
+
+export type NemoSession = ReturnType<typeof createNemoSession>;

@@ -1,0 +1,130 @@
+import {
+  array,
+  boolean,
+  looseObject,
+  number,
+  object,
+  optional,
+  type output,
+  record,
+  string,
+  unknown,
+  type ZodType,
+  enum as zEnum,
+} from "zod";
+
+/**
+ * What a chat's Durable Object persists. Memory holds only live promises and open streams; everything
+ * needed to resume after an eviction or a deploy is here, read through these schemas.
+ */
+
+/** Where answers for one piece of work go, and in which language. */
+export const OriginSchema = object({
+  chatId: number(),
+  messageId: optional(number()),
+  userId: optional(number()),
+  threadId: optional(number()),
+  lang: zEnum(["en", "zh"]),
+  languageCode: optional(string()),
+});
+export type Origin = output<typeof OriginSchema>;
+
+export const QueuedTurnSchema = object({
+  id: string(),
+  text: string(),
+  origin: OriginSchema,
+  /** The instruction came with media: export and deliver without being asked when the draft allows. */
+  oneShot: optional(boolean()),
+  queuedAt: number(),
+});
+export type QueuedTurn = output<typeof QueuedTurnSchema>;
+
+export const ActiveTurnSchema = QueuedTurnSchema.extend({
+  startedAt: number(),
+  statusMessageId: optional(number()),
+  /** The draft before the turn, to report what a silent turn changed. */
+  snapshot: optional(unknown()),
+  phase: zEnum(["starting", "streaming", "recovering"]),
+  sawText: boolean(),
+  /** The user explicitly asked for a finished video: an "Export button" reply exports at once. */
+  wantsVideo: optional(boolean()),
+  recheck: optional(object({ nextAt: number(), delayMs: number(), unchangedReads: number() })),
+});
+export type ActiveTurn = output<typeof ActiveTurnSchema>;
+
+export const RenderJobSchema = object({
+  renderId: string(),
+  sessionId: string(),
+  origin: OriginSchema,
+  title: optional(string()),
+  submittedAt: number(),
+  statusMessageId: optional(number()),
+  lastProgress: optional(number()),
+  lastPolledAt: optional(number()),
+  polls: number(),
+  nextPollAt: number(),
+  phase: zEnum(["polling", "delivering", "delivered", "failed", "cancelled"]),
+  deliveredMessageId: optional(number()),
+  transientErrors: optional(number()),
+});
+export type RenderJob = output<typeof RenderJobSchema>;
+
+export const AlbumItemSchema = looseObject({
+  updateId: number(),
+  messageId: number(),
+  kind: string(),
+  fileId: string(),
+  fileSize: optional(number()),
+  fileName: optional(string()),
+  mimeType: optional(string()),
+  addressed: optional(boolean()),
+});
+export type AlbumItem = output<typeof AlbumItemSchema>;
+
+export const AlbumSchema = object({
+  mediaGroupId: string(),
+  origin: OriginSchema,
+  items: array(AlbumItemSchema),
+  caption: optional(string()),
+  settleAt: number(),
+});
+export type Album = output<typeof AlbumSchema>;
+
+export const StoredUpdateSchema = looseObject({ update_id: number() });
+
+export const KEYS = {
+  seen: "seen",
+  inbox: "inbox",
+  queue: "queue",
+  turn: "turn",
+  renders: "renders",
+  albums: "albums",
+  flags: "flags",
+  pendingMedia: "pendingMedia",
+} as const;
+
+export const SCHEMAS = {
+  seen: array(number()),
+  inbox: array(StoredUpdateSchema),
+  queue: array(QueuedTurnSchema),
+  turn: ActiveTurnSchema,
+  renders: record(string(), RenderJobSchema),
+  albums: record(string(), AlbumSchema),
+  flags: looseObject({ unreachable: optional(boolean()), greeted: optional(boolean()) }),
+  pendingMedia: array(AlbumItemSchema),
+} as const;
+
+/** Reads one key through its schema; a value that no longer parses is dropped rather than trusted. */
+export async function readKey<T>(
+  storage: DurableObjectStorage,
+  key: string,
+  schema: ZodType<T>,
+): Promise<T | undefined> {
+  const raw = await storage.get(key);
+  if (raw === undefined) return undefined;
+  const parsed = schema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  console.warn(JSON.stringify({ level: "warn", event: "storage_invalid", key }));
+  await storage.delete(key);
+  return undefined;
+}

@@ -1,0 +1,176 @@
+import type { Config } from "../config";
+import { type DraftLike, diffDrafts, formatChanges, isExportable, suggestNextSteps } from "../nemo/draft";
+import { NemoError, NemoHttpError, NemoInsufficientCreditsError, NemoTransportError } from "../nemo/errors";
+import { type GuiAction, translateAgentText } from "../nemo/gui";
+import { t } from "../telegram/messages";
+import type { ChatSender } from "../telegram/sender";
+import { escapeHtml, splitMessage } from "../telegram/text";
+import type { NemoSession } from "./nemo-session";
+import type { ActiveTurn } from "./state";
+
+export type TurnDeps = {
+  config: Config;
+  session: NemoSession;
+  sender: ChatSender;
+  now: () => number;
+  /** Persists the turn's progress so an evicted object can resume from it. */
+  persist: (turn: ActiveTurn) => Promise<void>;
+  signal?: AbortSignal;
+};
+
+/** How a turn ended, for the Durable Object to decide what comes next. */
+export type TurnOutcome =
+  | { kind: "done"; actions: GuiAction[]; exportable: boolean }
+  | { kind: "recover" }
+  | { kind: "stopped" };
+
+/**
+ * One agent turn over /run_sse. The message is sent at most once: once the request may have reached the
+ * agent, any failure ends in recovery by reading the state, never in a resend (a resend duplicates the
+ * work and charges credits twice).
+ */
+export async function runAgentTurn(deps: TurnDeps, initial: ActiveTurn): Promise<TurnOutcome> {
+  const { config, session, sender, now } = deps;
+  const lang = initial.origin.lang;
+  const texts = t(lang);
+  let turn = initial;
+  const save = async (patch: Partial<ActiveTurn>) => {
+    turn = { ...turn, ...patch };
+    await deps.persist(turn);
+  };
+
+  if (turn.statusMessageId === undefined) {
+    await save({ statusMessageId: await sender.send(texts.working, { replyTo: turn.origin.messageId }) });
+  }
+  await sender.action("typing");
+
+  if (turn.snapshot === undefined) {
+    const state = await session.run(lang, (project) => project.client.state(project.record.sessionId));
+    await save({ snapshot: state.draft ?? {} });
+  }
+
+  const actions = new Set<GuiAction>();
+  let stage = texts.working;
+  let lastStatusAt = now();
+  let lastMeaningfulAt = now();
+  const controller = new AbortController();
+  const abortFromOutside = () => controller.abort();
+  deps.signal?.addEventListener("abort", abortFromOutside);
+  let abortReason: "timeout" | "heartbeats" | undefined;
+  const watchdog = setInterval(
+    () => {
+      const elapsed = now() - turn.startedAt;
+      if (elapsed > config.SSE_MAX_DURATION_MS) {
+        abortReason = "timeout";
+        controller.abort();
+      } else if (now() - lastMeaningfulAt > config.HEARTBEAT_ONLY_TIMEOUT_MS) {
+        abortReason = "heartbeats";
+        controller.abort();
+      } else if (now() - lastStatusAt >= config.STILL_WORKING_INTERVAL_MS && turn.statusMessageId !== undefined) {
+        lastStatusAt = now();
+        void sender.edit(turn.statusMessageId, `${stage}\n${texts.stillWorking(elapsed)}`).catch(() => {});
+        void sender.action("typing");
+      }
+    },
+    Math.max(25, Math.min(config.STILL_WORKING_INTERVAL_MS, 5_000) / 4),
+  );
+
+  try {
+    await session.run(lang, async (project) => {
+      // From here on the message may reach the agent: mark it so an eviction recovers instead of resending.
+      await save({ phase: "streaming" });
+      const events = await project.client.runTurn({
+        sessionId: project.record.sessionId,
+        text: turn.text,
+        signal: controller.signal,
+      });
+      for await (const event of events) {
+        if (event.kind === "heartbeat") continue;
+        lastMeaningfulAt = now();
+        if (event.kind === "tool_call") {
+          const next = texts.stageForTool(event.name);
+          if (next !== stage && turn.statusMessageId !== undefined) {
+            stage = next;
+            lastStatusAt = now();
+            await sender.edit(turn.statusMessageId, stage);
+          }
+          await sender.action(/video|seedance/i.test(event.name) ? "upload_video" : "typing");
+        } else if (event.kind === "text") {
+          const translated = translateAgentText(event.text);
+          for (const action of translated.actions) actions.add(action);
+          if (translated.text.trim()) {
+            for (const chunk of splitMessage(escapeHtml(translated.text))) await sender.send(chunk);
+            if (!turn.sawText) await save({ sawText: true });
+          }
+        } else if (event.kind === "error") {
+          await sender.send(texts.backendError);
+          if (!turn.sawText) await save({ sawText: true });
+        }
+      }
+    });
+  } catch (error) {
+    if (error instanceof NemoInsufficientCreditsError) {
+      await sender.send(texts.outOfCredits({ registerUrl: await registerUrl(deps) }));
+      await clearStatus(deps, turn);
+      return { kind: "stopped" };
+    }
+    if (deps.signal?.aborted) return { kind: "stopped" };
+    const reachedAgent =
+      turn.phase === "streaming" &&
+      (controller.signal.aborted ||
+        error instanceof NemoTransportError ||
+        (error instanceof NemoHttpError && error.status >= 500) ||
+        !(error instanceof NemoError));
+    if (reachedAgent) {
+      if (turn.statusMessageId !== undefined) {
+        await sender
+          .edit(turn.statusMessageId, abortReason === undefined ? texts.disconnectedWaiting : texts.turnTimedOut)
+          .catch(() => {});
+      }
+      return { kind: "recover" };
+    }
+    await clearStatus(deps, turn);
+    await sender.send(messageForError(error, lang));
+    return { kind: "stopped" };
+  } finally {
+    clearInterval(watchdog);
+    deps.signal?.removeEventListener("abort", abortFromOutside);
+  }
+
+  if (!turn.sawText) {
+    const after = await session.run(lang, (project) => project.client.state(project.record.sessionId));
+    const changes = diffDrafts(turn.snapshot as DraftLike, (after.draft ?? {}) as DraftLike);
+    if (changes.length === 0) return { kind: "recover" };
+    await sender.send(
+      texts.silentTurnReport(
+        formatChanges(changes, lang),
+        suggestNextSteps((after.draft ?? {}) as DraftLike, changes, lang),
+      ),
+    );
+    await clearStatus(deps, turn);
+    return { kind: "done", actions: [...actions], exportable: isExportable((after.draft ?? {}) as DraftLike) };
+  }
+  await clearStatus(deps, turn);
+  const draft = await session
+    .run(lang, (project) => project.client.state(project.record.sessionId))
+    .then((state) => state.draft as DraftLike | undefined)
+    .catch(() => undefined);
+  return { kind: "done", actions: [...actions], exportable: draft ? isExportable(draft) : false };
+}
+
+async function clearStatus(deps: TurnDeps, turn: ActiveTurn) {
+  if (turn.statusMessageId !== undefined) await deps.sender.remove(turn.statusMessageId).catch(() => {});
+}
+
+export async function registerUrl(deps: Pick<TurnDeps, "session" | "config">): Promise<string | undefined> {
+  if (deps.config.NEMO_TOKEN) return undefined;
+  const record = await deps.session.record();
+  return `${deps.config.NEMO_WEB_URL}/register?bind=${encodeURIComponent(record.anonUserId ?? record.clientId)}`;
+}
+
+/** The user-facing sentence for a failure that ended a request before it reached the agent. */
+export function messageForError(error: unknown, lang: "en" | "zh"): string {
+  const texts = t(lang);
+  if (error instanceof NemoHttpError && error.status === 429) return texts.rateLimited;
+  return texts.backendError;
+}

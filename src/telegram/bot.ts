@@ -1,0 +1,237 @@
+import { autoRetry } from "@grammyjs/auto-retry";
+import type { UserFromGetMe } from "grammy/types";
+import { Bot, type Context } from "grammy/web";
+import type { Origin } from "../chat/state";
+import type { Config } from "../config";
+import { addressedToBot } from "./addressing";
+import { routeText } from "./intents";
+import { type Lang, langFromCode } from "./messages";
+
+/** Everything the chat can be asked to do; the chat's Durable Object implements it. */
+export interface ChatActions {
+  languageOf(languageCode: string | undefined): Promise<Lang>;
+  start(origin: Origin): Promise<void>;
+  help(origin: Origin): Promise<void>;
+  /** Sends one of the fixed texts. */
+  say(origin: Origin, key: "uploadHelp" | "mentionedWithoutText" | "unknownCommand"): Promise<void>;
+  credits(origin: Origin): Promise<void>;
+  timeline(origin: Origin): Promise<void>;
+  exportVideo(origin: Origin): Promise<void>;
+  instruction(origin: Origin, text: string, options?: { wantsVideo?: boolean }): Promise<void>;
+  media(origin: Origin, message: MediaMessage): Promise<void>;
+  mediaLinks(origin: Origin, text: string): Promise<boolean>;
+  unsupportedMedia(origin: Origin): Promise<void>;
+  cancel(origin: Origin): Promise<void>;
+  newProject(origin: Origin, confirmed: boolean): Promise<void>;
+  openLink(origin: Origin): Promise<void>;
+  language(origin: Origin, choice?: Lang): Promise<void>;
+  retry(origin: Origin, turnId: string): Promise<void>;
+  retryRender(origin: Origin): Promise<void>;
+  answerCallback(origin: Origin, callbackQueryId: string, text?: string): Promise<void>;
+  addedToGroup(origin: Origin): Promise<void>;
+  removedFromChat(): Promise<void>;
+}
+
+/** The parts of a media message the bot needs, taken from whichever media field Telegram filled. */
+export type MediaMessage = {
+  kind: "photo" | "video" | "animation" | "document" | "audio";
+  fileId: string;
+  fileSize?: number;
+  fileName?: string;
+  mimeType?: string;
+  caption: string;
+  mediaGroupId?: string;
+  updateId: number;
+  messageId: number;
+  /** In groups: whether this item itself addressed the bot (an album counts when any item does). */
+  addressed: boolean;
+};
+
+/** Callback data: short, versionless verbs. A stale button simply runs the verb on the current project. */
+export const CALLBACK = {
+  export: "x:export",
+  timeline: "x:timeline",
+  credits: "x:credits",
+  open: "x:open",
+  newConfirm: "x:new:yes",
+  retryTurn: (turnId: string) => `x:retry:${turnId}`,
+  retryRender: "x:render:retry",
+  language: (lang: Lang) => `x:lang:${lang}`,
+} as const;
+
+export function createBot(config: Config, botInfo: UserFromGetMe, actions: ChatActions): Bot {
+  const bot = new Bot(config.BOT_TOKEN, { botInfo, client: { apiRoot: config.TELEGRAM_API_ROOT } });
+  bot.api.config.use(
+    autoRetry({
+      maxRetryAttempts: 3,
+      maxDelaySeconds: config.TELEGRAM_MAX_RETRY_AFTER_S,
+      // A network failure may hide a delivered message; resending it would duplicate it.
+      rethrowHttpErrors: true,
+      rethrowInternalServerErrors: false,
+    }),
+  );
+
+  const originOf = async (ctx: Context): Promise<Origin> => {
+    const message = ctx.msg;
+    const chat = ctx.chat;
+    if (!chat) throw new Error("update without chat reached a chat handler");
+    const languageCode = ctx.from?.language_code;
+    return {
+      chatId: chat.id,
+      messageId: chat.type === "private" ? undefined : message?.message_id,
+      userId: ctx.from?.id,
+      threadId: message?.is_topic_message ? message.message_thread_id : undefined,
+      lang: await actions.languageOf(languageCode),
+      languageCode,
+    };
+  };
+
+  bot.on("my_chat_member", async (ctx) => {
+    const status = ctx.myChatMember.new_chat_member.status;
+    if (status === "kicked" || status === "left") return actions.removedFromChat();
+    const was = ctx.myChatMember.old_chat_member.status;
+    if ((status === "member" || status === "administrator") && (was === "left" || was === "kicked")) {
+      if (ctx.chat.type !== "private") await actions.addedToGroup(await originOf(ctx));
+    }
+  });
+
+  bot.on("callback_query:data", async (ctx) => {
+    const origin = await originOf(ctx);
+    const data = ctx.callbackQuery.data;
+    await actions.answerCallback(origin, ctx.callbackQuery.id);
+    if (data === CALLBACK.export) return actions.exportVideo(origin);
+    if (data === CALLBACK.timeline) return actions.timeline(origin);
+    if (data === CALLBACK.credits) return actions.credits(origin);
+    if (data === CALLBACK.open) return actions.openLink(origin);
+    if (data === CALLBACK.newConfirm) return actions.newProject(origin, true);
+    if (data === CALLBACK.retryRender) return actions.retryRender(origin);
+    if (data.startsWith("x:retry:")) return actions.retry(origin, data.slice("x:retry:".length));
+    if (data.startsWith("x:lang:")) return actions.language(origin, data.endsWith("zh") ? "zh" : "en");
+  });
+
+  // In groups only messages addressed to the bot go further; everything else costs nothing.
+  const addressed = bot.on("message").filter((ctx) => {
+    const result = addressedToBot(ctx.message, { id: ctx.me.id, username: ctx.me.username }, ctx.chat.type);
+    return result.addressed || ctx.message.media_group_id !== undefined;
+  });
+
+  addressed.command("start", async (ctx) => actions.start(await originOf(ctx)));
+  addressed.command("help", async (ctx) => actions.help(await originOf(ctx)));
+  addressed.command(["credits", "balance"], async (ctx) => actions.credits(await originOf(ctx)));
+  addressed.command(["status", "timeline"], async (ctx) => actions.timeline(await originOf(ctx)));
+  addressed.command("export", async (ctx) => actions.exportVideo(await originOf(ctx)));
+  addressed.command("cancel", async (ctx) => actions.cancel(await originOf(ctx)));
+  addressed.command("new", async (ctx) => actions.newProject(await originOf(ctx), false));
+  addressed.command("open", async (ctx) => actions.openLink(await originOf(ctx)));
+  addressed.command("language", async (ctx) => {
+    const arg = ctx.match.trim().toLowerCase();
+    const choice = arg.startsWith("zh") || arg === "中文" ? "zh" : arg.startsWith("en") ? "en" : undefined;
+    await actions.language(await originOf(ctx), choice);
+  });
+
+  addressed.on("message:text", async (ctx) => {
+    if (ctx.message.text.startsWith("/")) return; // another bot's command, or one we do not know
+    const { text } = addressedToBot(ctx.message, { id: ctx.me.id, username: ctx.me.username }, ctx.chat.type);
+    const origin = await originOf(ctx);
+    if (await actions.mediaLinks(origin, text)) return;
+    const route = routeText(text);
+    if (route.kind === "export") return actions.exportVideo(origin);
+    if (route.kind === "credits") return actions.credits(origin);
+    if (route.kind === "status") return actions.timeline(origin);
+    if (route.kind === "upload") return actions.say(origin, "uploadHelp");
+    if (!text.trim()) return actions.say(origin, "mentionedWithoutText");
+    await actions.instruction(origin, route.text, { wantsVideo: /\b(send|give) me the video\b/i.test(text) });
+  });
+
+  addressed.on(
+    ["message:photo", "message:video", "message:animation", "message:document", "message:audio"],
+    async (ctx) => {
+      const media = mediaOf(ctx, update_id(ctx));
+      if (!media) return actions.unsupportedMedia(await originOf(ctx));
+      const { text, addressed } = addressedToBot(
+        ctx.message,
+        { id: ctx.me.id, username: ctx.me.username },
+        ctx.chat.type,
+      );
+      await actions.media(await originOf(ctx), { ...media, caption: text, addressed });
+    },
+  );
+
+  addressed.on(
+    ["message:voice", "message:sticker", "message:video_note", "message:location", "message:contact"],
+    async (ctx) => actions.unsupportedMedia(await originOf(ctx)),
+  );
+
+  return bot;
+}
+
+function update_id(ctx: Context): number {
+  return ctx.update.update_id;
+}
+
+function mediaOf(ctx: Context, updateId: number): Omit<MediaMessage, "caption" | "addressed"> | undefined {
+  const message = ctx.message;
+  if (!message) return undefined;
+  const common = { mediaGroupId: message.media_group_id, updateId, messageId: message.message_id };
+  if (message.photo && message.photo.length > 0) {
+    // Telegram lists the sizes smallest first; the largest is the original quality.
+    const largest = message.photo.reduce((best, size) =>
+      (size.file_size ?? size.width * size.height) > (best.file_size ?? best.width * best.height) ? size : best,
+    );
+    return {
+      kind: "photo",
+      fileId: largest.file_id,
+      fileSize: largest.file_size,
+      mimeType: "image/jpeg",
+      fileName: `photo_${message.message_id}.jpg`,
+      ...common,
+    };
+  }
+  if (message.animation) {
+    const a = message.animation;
+    return {
+      kind: "animation",
+      fileId: a.file_id,
+      fileSize: a.file_size,
+      fileName: a.file_name ?? `animation_${message.message_id}.mp4`,
+      mimeType: a.mime_type ?? "video/mp4",
+      ...common,
+    };
+  }
+  if (message.video) {
+    const v = message.video;
+    return {
+      kind: "video",
+      fileId: v.file_id,
+      fileSize: v.file_size,
+      fileName: v.file_name ?? `video_${message.message_id}.mp4`,
+      mimeType: v.mime_type ?? "video/mp4",
+      ...common,
+    };
+  }
+  if (message.audio) {
+    const a = message.audio;
+    return {
+      kind: "audio",
+      fileId: a.file_id,
+      fileSize: a.file_size,
+      fileName: a.file_name ?? `audio_${message.message_id}.mp3`,
+      mimeType: a.mime_type ?? "audio/mpeg",
+      ...common,
+    };
+  }
+  if (message.document) {
+    const d = message.document;
+    return {
+      kind: "document",
+      fileId: d.file_id,
+      fileSize: d.file_size,
+      fileName: d.file_name ?? `file_${message.message_id}`,
+      mimeType: d.mime_type,
+      ...common,
+    };
+  }
+  return undefined;
+}
+
+export { langFromCode };

@@ -1,0 +1,123 @@
+import type { InlineKeyboardMarkup, ReplyParameters } from "grammy/types";
+import { type Api, GrammyError, type RawApi } from "grammy/web";
+
+/** Telegram refused to deliver to this chat any more: the bot was blocked, kicked or the chat is gone. */
+export class ChatUnreachableError extends Error {
+  override readonly name = "ChatUnreachableError";
+  constructor(readonly chatId: number) {
+    super(`Telegram refuses messages to chat ${chatId}`);
+  }
+}
+
+/** Where a chat's answers go: the chat, and in forum topics the topic the user wrote in. */
+export type Destination = { chatId: number; threadId?: number };
+
+export type SendOptions = { buttons?: InlineKeyboardMarkup; replyTo?: number };
+
+/**
+ * The one way the bot writes to Telegram. It splits nothing and escapes nothing (callers pass ready HTML
+ * chunks), but it owns the platform's failure rules: a refused parse is retried as plain text, "message
+ * is not modified" is success, and 403 stops work for the chat. 429 is retried by the auto-retry
+ * transformer installed on the Api, bounded so the chat never stalls forever.
+ */
+export interface ChatSender {
+  send(html: string, options?: SendOptions): Promise<number>;
+  edit(messageId: number, html: string, options?: { buttons?: InlineKeyboardMarkup }): Promise<void>;
+  remove(messageId: number): Promise<void>;
+  action(action: "typing" | "upload_video" | "upload_photo"): Promise<void>;
+  answerCallback(callbackQueryId: string, text?: string): Promise<void>;
+}
+
+export function createChatSender(api: Api<RawApi>, destination: Destination): ChatSender {
+  const { chatId, threadId } = destination;
+  const thread = threadId === undefined ? {} : { message_thread_id: threadId };
+
+  return {
+    async send(html, options = {}) {
+      const reply: { reply_parameters?: ReplyParameters } =
+        options.replyTo === undefined
+          ? {}
+          : { reply_parameters: { message_id: options.replyTo, allow_sending_without_reply: true } };
+      const extra = { ...thread, ...reply, ...(options.buttons ? { reply_markup: options.buttons } : {}) };
+      try {
+        const message = await guard(chatId, () =>
+          api.sendMessage(chatId, html, { parse_mode: "HTML", link_preview_options: { is_disabled: true }, ...extra }),
+        );
+        return message.message_id;
+      } catch (error) {
+        if (!isParseError(error)) throw error;
+        const message = await guard(chatId, () => api.sendMessage(chatId, htmlToPlain(html), extra));
+        return message.message_id;
+      }
+    },
+    async edit(messageId, html, options = {}) {
+      const extra = options.buttons ? { reply_markup: options.buttons } : {};
+      try {
+        await guard(chatId, () =>
+          api.editMessageText(chatId, messageId, html, {
+            parse_mode: "HTML",
+            link_preview_options: { is_disabled: true },
+            ...extra,
+          }),
+        );
+      } catch (error) {
+        if (isNotModified(error)) return;
+        if (isParseError(error)) {
+          await guard(chatId, () => api.editMessageText(chatId, messageId, htmlToPlain(html), extra)).catch((again) => {
+            if (!isNotModified(again)) throw again;
+          });
+          return;
+        }
+        throw error;
+      }
+    },
+    async remove(messageId) {
+      await guard(chatId, () => api.deleteMessage(chatId, messageId)).catch((error) => {
+        // A message already gone or older than 48 h cannot be deleted; the chat is no worse for it.
+        if (error instanceof GrammyError && error.error_code === 400) return;
+        throw error;
+      });
+    },
+    async action(action) {
+      await guard(chatId, () => api.sendChatAction(chatId, action, thread)).catch((error) => {
+        if (error instanceof ChatUnreachableError) throw error;
+        // A chat action is decoration; failing to show it must not fail the work.
+      });
+    },
+    async answerCallback(callbackQueryId, text) {
+      await api.answerCallbackQuery(callbackQueryId, text ? { text } : {}).catch(() => {
+        // Too old or already answered: nothing the user can act on.
+      });
+    },
+  };
+}
+
+async function guard<T>(chatId: number, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if (error instanceof GrammyError && error.error_code === 403) throw new ChatUnreachableError(chatId);
+    throw error;
+  }
+}
+
+export function isNotModified(error: unknown): boolean {
+  return error instanceof GrammyError && error.error_code === 400 && /not modified/i.test(error.description);
+}
+
+function isParseError(error: unknown): boolean {
+  return (
+    error instanceof GrammyError && error.error_code === 400 && /parse entities|can't parse/i.test(error.description)
+  );
+}
+
+/** The same text without markup, for Telegram's plain-text retry. */
+export function htmlToPlain(html: string): string {
+  return html
+    .replace(/<a\s+href="([^"]*)"[^>]*>(.*?)<\/a>/gi, "$2 ($1)")
+    .replace(/<[^>]+>/g, "")
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&quot;/g, '"')
+    .replace(/&amp;/g, "&");
+}

@@ -1,0 +1,32 @@
+import { mkdirSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+let built: Promise<string> | undefined;
+
+/**
+ * Bundles the Worker the way wrangler does (workerd conditions, ESM, cloudflare:* external), once per
+ * test process, so the end-to-end tests exercise the real bundle in Miniflare.
+ */
+export function buildWorker(): Promise<string> {
+  built ??= (async () => {
+    const outfile = resolve(root, "dist/e2e/index.js");
+    mkdirSync(dirname(outfile), { recursive: true });
+    await build({
+      entryPoints: [resolve(root, "src/index.ts")],
+      outfile,
+      bundle: true,
+      format: "esm",
+      platform: "neutral",
+      target: "es2022",
+      conditions: ["workerd", "worker", "browser"],
+      mainFields: ["browser", "module", "main"],
+      external: ["cloudflare:*", "node:*"],
+      logLevel: "warning",
+    });
+    return outfile;
+  })();
+  return built;
+}

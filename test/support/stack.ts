@@ -1,0 +1,101 @@
+import { Miniflare } from "miniflare";
+import { type NemoSim, startNemoSim } from "../../sim/nemo/index";
+import { startTelegramFake, type TelegramFake } from "../../sim/telegram/index";
+import { buildWorker } from "./build-worker";
+
+export const WEBHOOK_SECRET = "e2e-webhook-secret";
+
+/** Waits shrunk for tests: seed-length waits run in milliseconds. */
+export const FAST_WAITS = {
+  RENDER_POLL_INTERVAL_MS: "300",
+  STILL_WORKING_INTERVAL_MS: "400",
+  RATE_LIMIT_WAIT_MS: "50",
+  SSE_MAX_DURATION_MS: "20000",
+  HEARTBEAT_ONLY_TIMEOUT_MS: "8000",
+  STATE_RECHECK_MS: "100",
+  ALBUM_SETTLE_MS: "250",
+  WATCHDOG_INTERVAL_MS: "300",
+  TELEGRAM_MAX_RETRY_AFTER_S: "2",
+};
+
+export type StackOptions = {
+  nemo?: Parameters<typeof startNemoSim>[0];
+  telegram?: Parameters<typeof startTelegramFake>[0];
+  vars?: Record<string, string>;
+};
+
+export type Stack = {
+  mf: Miniflare;
+  url: string;
+  nemo: NemoSim;
+  telegram: TelegramFake;
+  /** Restarts the Worker (as a deploy does): in-memory state is lost, storage is kept. */
+  restartWorker(): Promise<void>;
+  close(): Promise<void>;
+};
+
+/**
+ * The real Worker bundle in Miniflare (workerd, local KV and Durable Objects) wired to the NemoVideo
+ * simulator and the Telegram Bot API fake, with the webhook registered on the fake.
+ */
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const scriptPath = await buildWorker();
+  const nemo = await startNemoSim({ timeScale: 0.01, ...options.nemo });
+  const telegram = await startTelegramFake({ ...options.telegram });
+  const persistRoot = `${process.cwd()}/dist/e2e-state/${Date.now()}-${Math.random().toString(36).slice(2)}`;
+  const makeMiniflare = () =>
+    new Miniflare({
+      modules: true,
+      scriptPath,
+      compatibilityDate: "2026-04-01",
+      compatibilityFlags: ["nodejs_compat"],
+      kvNamespaces: ["CHATS_KV"],
+      durableObjects: { CHAT: { className: "ChatDurableObject", useSQLite: true } },
+      kvPersist: `${persistRoot}/kv`,
+      durableObjectsPersist: `${persistRoot}/do`,
+      cf: false,
+      bindings: {
+        BOT_TOKEN: telegram.token,
+        WEBHOOK_SECRET,
+        TELEGRAM_API_ROOT: telegram.apiRoot,
+        NEMO_API_BASE: nemo.url,
+        SKILL_SOURCE: "tiktok-video-generator-ai",
+        SKILL_PLATFORM: "unknown",
+        LOG_LEVEL: "warn",
+        ...FAST_WAITS,
+        ...options.vars,
+      },
+    });
+  let mf = makeMiniflare();
+  let url = (await mf.ready).toString().replace(/\/$/, "");
+  const registerWebhook = async () => {
+    const response = await fetch(`${telegram.apiRoot}/bot${telegram.token}/setWebhook`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ url: `${url}/telegram/webhook`, secret_token: WEBHOOK_SECRET }),
+    });
+    if (!response.ok) throw new Error(`setWebhook on the fake failed: ${response.status}`);
+  };
+  await registerWebhook();
+  const stack: Stack = {
+    get mf() {
+      return mf;
+    },
+    get url() {
+      return url;
+    },
+    nemo,
+    telegram,
+    async restartWorker() {
+      await mf.dispose();
+      mf = makeMiniflare();
+      url = (await mf.ready).toString().replace(/\/$/, "");
+      await registerWebhook();
+    },
+    async close() {
+      await mf.dispose();
+      await Promise.allSettled([nemo.close(), telegram.close()]);
+    },
+  };
+  return stack;
+}
