@@ -4,7 +4,6 @@ import { botMethods } from "./methods/bot.js";
 import { mediaMethods } from "./methods/media.js";
 import { messageMethods } from "./methods/messages.js";
 import { updateMethods } from "./methods/updates.js";
-import { optionalInt } from "./params.js";
 import { sleep } from "./sleep.js";
 import type { FakeState, MethodHandler } from "./state.js";
 import type { ApiResponse, Params, RecordedFile } from "./types.js";
@@ -56,9 +55,11 @@ export async function executeCall(state: FakeState, faults: Faults, call: ApiCal
   }
 
   try {
+    // "@channelname" chat ids are never blocked by a user; only numeric ids are checked here.
+    const rawChatId = call.params.chat_id;
     const chatId =
-      typeof call.params.chat_id === "string" || typeof call.params.chat_id === "number"
-        ? optionalInt(call.params, "chat_id")
+      typeof rawChatId === "number" || (typeof rawChatId === "string" && /^-?\d+$/.test(rawChatId))
+        ? Number(rawChatId)
         : undefined;
     if (chatId !== undefined && state.blocked.has(chatId)) {
       throw new ApiError(403, "Forbidden: bot was blocked by the user");

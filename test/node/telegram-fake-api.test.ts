@@ -101,6 +101,13 @@ describe("sendMessage", () => {
     expect((await api.sendMessage(-4_000_000_001, "x")).chat.type).toBe("group");
   });
 
+  it("resolves @username chat ids of known channels", async () => {
+    fake.ingest(fake.updates.channelPost("new episode", { username: "nemo_updates" }));
+    const sent = await api.sendMessage("@nemo_updates", "posted");
+    expect(sent.chat).toMatchObject({ type: "channel", username: "nemo_updates" });
+    expect(await refusal(api.sendMessage("@nobody_here", "x"))).toBe("Bad Request: chat not found");
+  });
+
   it("refuses chats the bot never met, empty and too long text", async () => {
     expect(await refusal(api.sendMessage(42, "hello"))).toBe("Bad Request: chat not found");
     expect(await refusal(api.sendMessage(USER, ""))).toBe("Bad Request: message text is empty");
