@@ -22,6 +22,8 @@ export type StackOptions = {
   nemo?: Parameters<typeof startNemoSim>[0];
   telegram?: Parameters<typeof startTelegramFake>[0];
   vars?: Record<string, string>;
+  /** Receives workerd's stdout/stderr (the Worker's console lines), e.g. to scan logs for secrets. */
+  onWorkerOutput?: (stream: "stdout" | "stderr", text: string) => void;
 };
 
 export type Stack = {
@@ -54,6 +56,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       kvPersist: `${persistRoot}/kv`,
       durableObjectsPersist: `${persistRoot}/do`,
       cf: false,
+      ...(options.onWorkerOutput ? { handleRuntimeStdio: captureStdio(options.onWorkerOutput) } : {}),
       bindings: {
         BOT_TOKEN: telegram.token,
         WEBHOOK_SECRET,
@@ -98,4 +101,11 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     },
   };
   return stack;
+}
+
+function captureStdio(onOutput: NonNullable<StackOptions["onWorkerOutput"]>) {
+  return (stdout: NodeJS.ReadableStream, stderr: NodeJS.ReadableStream) => {
+    stdout.on("data", (chunk: Buffer) => onOutput("stdout", chunk.toString("utf8")));
+    stderr.on("data", (chunk: Buffer) => onOutput("stderr", chunk.toString("utf8")));
+  };
 }
