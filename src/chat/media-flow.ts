@@ -7,19 +7,31 @@ import { mediaLinks } from "../telegram/intents";
 import { t } from "../telegram/messages";
 import type { ChatSender } from "../telegram/sender";
 import type { NemoSession } from "./nemo-session";
-import { type Album, type AlbumItem, KEYS, type Origin, readKey, SCHEMAS } from "./state";
+import {
+  type Album,
+  type AlbumItem,
+  KEYS,
+  type Origin,
+  readKey,
+  SCHEMAS,
+  type UploadBatch,
+  type UploadOutcome,
+} from "./state";
 
 export type MediaFlowDeps = {
   config: Config;
   storage: DurableObjectStorage;
   session: NemoSession;
   now: () => number;
+  newId: () => string;
   requestWake: (atMs: number) => Promise<void>;
   runInBackground: (promise: Promise<unknown>) => void;
   senderFor: (origin: Origin) => ChatSender;
   api: () => Api<RawApi>;
   /** Hands the instruction that came with the media to the agent queue. */
   instruction: (origin: Origin, text: string) => Promise<void>;
+  /** Told when no upload is left, so instructions that waited for the media can run. */
+  uploadsSettled: () => Promise<void>;
 };
 
 /** NemoVideo's accepted extensions (nemo-api.md §6), plus jpeg. */
@@ -39,107 +51,215 @@ export const ACCEPTED_EXTENSIONS = [
   "m4a",
   "aac",
 ];
-const ACCEPTED_MIME =
-  /^(video\/(mp4|quicktime|x-msvideo|webm|x-matroska)|image\/(jpeg|png|gif|webp)|audio\/(mpeg|mp3|wav|x-wav|mp4|x-m4a|aac))$/i;
+
+/**
+ * A file whose upload was started this many times without an outcome (the instance died each time) is
+ * reported as failed instead of being tried again: it may be what kills the instance.
+ */
+const MAX_UPLOAD_STARTS = 2;
+
+const AWAITING_INSTRUCTION = "awaitingInstruction";
 
 /**
  * Media in: photos, videos, GIFs, audio and documents of an accepted type, streamed from Telegram's file
- * endpoint into NemoVideo's multipart upload. Album items arrive as separate updates; they are collected
- * in storage and settled by the alarm ALBUM_SETTLE_MS after the last one, so the batch survives eviction.
+ * endpoint into NemoVideo's multipart upload, one file per request so one bad file never sinks the rest.
+ *
+ * Album items arrive as separate updates; they are collected in storage and settled by the alarm
+ * ALBUM_SETTLE_MS after the sender's last item, so the batch survives eviction. Settled media becomes an
+ * upload batch, also persisted: the runner records each file's outcome as it goes, and an instance that
+ * finds a batch without a live runner (the previous one was evicted or redeployed) resumes it from the
+ * first file without an outcome. While media is pending, agent turns wait for it (see `isActive`).
  */
 export function createMediaFlow(deps: MediaFlowDeps) {
   const { config, storage, now } = deps;
   const albums = async () => (await readKey(storage, KEYS.albums, SCHEMAS.albums)) ?? {};
+  const batches = async () => (await readKey(storage, KEYS.uploads, SCHEMAS.uploads)) ?? [];
+  /** The runner of this instance; storage says what is left, this says whether someone is on it. */
+  let runner: Promise<void> | undefined;
 
   function accepted(message: MediaMessage): boolean {
     if (message.kind !== "document") return true;
-    const extension = message.fileName?.split(".").pop()?.toLowerCase();
-    return (
-      (extension !== undefined && ACCEPTED_EXTENSIONS.includes(extension)) || ACCEPTED_MIME.test(message.mimeType ?? "")
-    );
+    const extension = message.fileName?.includes(".") ? message.fileName.split(".").pop()?.toLowerCase() : undefined;
+    // The file name decides when there is one (a ".pdf" stays refused whatever its MIME type claims).
+    if (extension !== undefined) return ACCEPTED_EXTENSIONS.includes(extension);
+    return extensionForMime(message.mimeType) !== undefined;
   }
 
-  async function processBatch(origin: Origin, items: AlbumItem[], caption: string | undefined): Promise<void> {
-    const texts = t(origin.lang);
-    const sender = deps.senderFor(origin);
+  async function saveBatch(batch: UploadBatch): Promise<boolean> {
+    const all = await batches();
+    const index = all.findIndex((other) => other.id === batch.id);
+    if (index < 0) return false; // cancelled meanwhile
+    all[index] = batch;
+    await storage.put(KEYS.uploads, all);
+    return true;
+  }
+
+  async function enqueueBatch(origin: Origin, items: AlbumItem[], caption: string | undefined): Promise<void> {
+    const batch: UploadBatch = {
+      id: deps.newId(),
+      origin,
+      items: items.map((item) => ({ ...item })),
+      ...(caption?.trim() ? { caption: caption.trim() } : {}),
+      createdAt: now(),
+    };
+    await storage.put(KEYS.uploads, [...(await batches()), batch]);
+    pump();
+  }
+
+  /** Starts this instance's runner unless it is already running. */
+  function pump(): void {
+    if (runner) return;
+    runner = runBatches()
+      .catch((error) => logEvent(config, "error", { event: "error", where: "uploads", error: errorName(error) }))
+      .finally(() => {
+        runner = undefined;
+      });
+    deps.runInBackground(runner);
+  }
+
+  async function runBatches(): Promise<void> {
+    for (;;) {
+      const next = (await batches())[0];
+      if (!next) break;
+      await runBatch(next).catch(async (error) => {
+        // A batch that cannot even report must not block the ones behind it.
+        logEvent(config, "error", { event: "error", where: "upload_batch", error: errorName(error) });
+        await storage.put(
+          KEYS.uploads,
+          (await batches()).filter((other) => other.id !== next.id),
+        );
+      });
+    }
+    await deps.uploadsSettled();
+  }
+
+  async function runBatch(initial: UploadBatch): Promise<void> {
+    let batch = initial;
+    const texts = t(batch.origin.lang);
+    const sender = deps.senderFor(batch.origin);
     const limit = config.TELEGRAM_DOWNLOAD_LIMIT_MB * 1024 * 1024;
-    const problems: string[] = [];
-    const uploadable = items.filter((item) => {
-      if (item.fileSize !== undefined && item.fileSize > limit) {
-        problems.push(texts.fileTooBigForTelegram(item.fileName));
-        return false;
-      }
-      return true;
-    });
-    let statusId: number | undefined;
-    if (uploadable.length > 0)
-      statusId = await sender.send(texts.uploading(0, uploadable.length), { replyTo: origin.messageId });
-    const done: AlbumItem[] = [];
-    for (const item of uploadable) {
-      try {
-        await uploadOne(origin, item);
-        done.push(item);
-      } catch (error) {
-        problems.push(describeUploadFailure(error, item, origin));
-        logEvent(config, "warn", { event: "upload_failed", error: error instanceof Error ? error.name : "unknown" });
-      }
-      if (statusId !== undefined)
-        await sender.edit(statusId, texts.uploading(done.length, uploadable.length)).catch(() => {});
+    // Too big for the Bot API server: answered before any download is tried.
+    batch.items = batch.items.map((item) =>
+      item.outcome === undefined && item.fileSize !== undefined && item.fileSize > limit
+        ? { ...item, outcome: "tooBigForTelegram" as const }
+        : item,
+    );
+    const toUpload = batch.items.filter((item) => item.outcome !== "tooBigForTelegram").length;
+    if (toUpload > 0 && batch.statusMessageId === undefined) {
+      const statusMessageId = await sender.send(texts.uploading(countDone(batch), toUpload), {
+        replyTo: batch.origin.messageId,
+      });
+      batch = { ...batch, statusMessageId };
     }
-    if (statusId !== undefined) {
-      if (done.length > 0) await sender.edit(statusId, texts.mediaAdded(countKinds(done), !caption));
-      else await sender.remove(statusId).catch(() => {});
+    if (!(await saveBatch(batch))) return;
+
+    for (let index = 0; index < batch.items.length; index++) {
+      const item = batch.items[index];
+      if (!item || item.outcome !== undefined) continue;
+      const attempts = (item.attempts ?? 0) + 1;
+      let outcome: UploadOutcome | undefined;
+      if (attempts > MAX_UPLOAD_STARTS) outcome = "failed";
+      else {
+        batch.items[index] = { ...item, attempts };
+        if (!(await saveBatch(batch))) return;
+        outcome = await uploadOne(batch.origin, item);
+      }
+      batch.items[index] = { ...item, attempts, outcome };
+      if (!(await saveBatch(batch))) return;
+      if (batch.statusMessageId !== undefined)
+        await sender.edit(batch.statusMessageId, texts.uploading(countDone(batch), toUpload)).catch(() => {});
     }
-    for (const problem of problems) await sender.send(problem, { replyTo: origin.messageId });
-    if (done.length === 0) return;
-    if (caption?.trim()) await deps.instruction(origin, caption.trim());
-    else await storage.put("awaitingInstruction", true);
+    await finish(batch, sender);
+  }
+
+  /** Reports the batch in its status message, drops it from storage and hands its caption to the agent. */
+  async function finish(batch: UploadBatch, sender: ChatSender): Promise<void> {
+    const texts = t(batch.origin.lang);
+    const done = batch.items.filter((item) => item.outcome === "done");
+    if (batch.statusMessageId !== undefined) {
+      if (done.length > 0)
+        await sender.edit(batch.statusMessageId, texts.mediaAdded(countKinds(done), !batch.caption)).catch(() => {});
+      else await sender.remove(batch.statusMessageId).catch(() => {});
+    }
+    if (batch.items.some((item) => item.outcome === "unsupported"))
+      await sender.send(texts.unsupportedMedia, { replyTo: batch.origin.messageId });
+    for (const item of batch.items) {
+      // Photos have no name of their own: the answer replies to the very photo (or file) that failed.
+      const name = item.kind === "photo" ? undefined : item.fileName;
+      const text =
+        item.outcome === "tooBigForTelegram"
+          ? texts.fileTooBigForTelegram(name)
+          : item.outcome === "tooLargeForNemo"
+            ? texts.fileTooLargeForNemo(name)
+            : item.outcome === "failed"
+              ? texts.uploadFailed(name)
+              : undefined;
+      if (text) await sender.send(text, { replyTo: item.messageId });
+    }
+    const remaining = (await batches()).filter((other) => other.id !== batch.id);
+    await storage.put(KEYS.uploads, remaining);
+    if (done.length > 0 && batch.caption) await deps.instruction(batch.origin, batch.caption);
   }
 
   /** Streams one file from Telegram into NemoVideo; the file URL (it holds the bot token) stays here. */
-  async function uploadOne(origin: Origin, item: AlbumItem): Promise<void> {
-    await deps.session.run(origin.lang, async (project) => {
-      const file = await deps.api().getFile(item.fileId);
-      if (!file.file_path) throw new Error("Telegram returned no file path");
-      const response = await fetch(`${config.TELEGRAM_API_ROOT}/file/bot${config.BOT_TOKEN}/${file.file_path}`);
-      if (!response.ok || !response.body) throw new TelegramDownloadError(response.status);
-      const size = Number(response.headers.get("content-length") ?? file.file_size ?? Number.NaN);
-      await project.client.uploadFiles(project.record.sessionId, [
-        {
-          filename: item.fileName ?? file.file_path.split("/").pop() ?? "file",
-          contentType: item.mimeType ?? "application/octet-stream",
-          body: response.body,
-          ...(Number.isFinite(size) ? { size } : {}),
-        },
-      ]);
-    });
+  async function uploadOne(origin: Origin, item: AlbumItem): Promise<UploadOutcome> {
+    try {
+      await deps.session.run(origin.lang, async (project) => {
+        const file = await deps.api().getFile(item.fileId);
+        if (!file.file_path) throw new TelegramDownloadError(0);
+        const response = await fetch(`${config.TELEGRAM_API_ROOT}/file/bot${config.BOT_TOKEN}/${file.file_path}`);
+        if (!response.ok || !response.body) {
+          await response.body?.cancel().catch(() => {});
+          throw new TelegramDownloadError(response.status);
+        }
+        const size = Number(response.headers.get("content-length") ?? file.file_size ?? Number.NaN);
+        await project.client.uploadFiles(project.record.sessionId, [
+          {
+            filename: uploadName(item, file.file_path),
+            contentType: item.mimeType ?? "application/octet-stream",
+            body: response.body,
+            ...(Number.isFinite(size) ? { size } : {}),
+          },
+        ]);
+      });
+      return "done";
+    } catch (error) {
+      logEvent(config, "warn", { event: "upload_failed", kind: item.kind, error: errorName(error) });
+      if (error instanceof NemoUnsupportedFileError) return "unsupported";
+      if (error instanceof NemoFileTooLargeError) return "tooLargeForNemo";
+      if (error instanceof GrammyError && /too big/i.test(error.description)) return "tooBigForTelegram";
+      return "failed";
+    }
   }
 
-  function describeUploadFailure(error: unknown, item: AlbumItem, origin: Origin): string {
-    const texts = t(origin.lang);
-    if (error instanceof NemoUnsupportedFileError) return texts.unsupportedMedia;
-    if (error instanceof NemoFileTooLargeError) return texts.fileTooLargeForNemo(item.fileName);
-    if (error instanceof GrammyError && /too big/i.test(error.description))
-      return texts.fileTooBigForTelegram(item.fileName);
-    return texts.uploadFailed(item.fileName);
-  }
-
-  async function settle(album: Album): Promise<void> {
+  /** Settles every due album, merging a sender's albums (Telegram splits more than 10 items) into one batch. */
+  async function settleDue(): Promise<void> {
     const all = await albums();
-    delete all[album.mediaGroupId];
+    const due = Object.values(all).filter((album) => album.settleAt <= now());
+    if (due.length === 0) return;
+    for (const album of due) delete all[album.mediaGroupId];
     await storage.put(KEYS.albums, all);
-    const items = [...album.items].sort((a, b) => a.messageId - b.messageId);
-    const addressed = album.origin.chatId > 0 || items.some((item) => item.addressed === true);
-    if (!addressed) return; // a group album that never mentioned the bot is not for us
-    deps.runInBackground(processBatch(album.origin, items, album.caption).catch(() => {}));
+    const bySender = new Map<string, Album[]>();
+    for (const album of due) {
+      const key = `${album.origin.chatId}:${album.origin.userId ?? ""}`;
+      bySender.set(key, [...(bySender.get(key) ?? []), album]);
+    }
+    for (const group of bySender.values()) {
+      const items = group.flatMap((album) => album.items).sort((a, b) => a.messageId - b.messageId);
+      const privateChat = (group[0]?.origin.chatId ?? 0) > 0;
+      if (!privateChat && !items.some((item) => item.addressed === true)) continue; // a group album not for us
+      const captioned = group.find((album) => album.caption?.trim());
+      const origin = captioned?.origin ?? group[0]?.origin;
+      if (!origin) continue;
+      await enqueueBatch(origin, items, captioned?.caption);
+    }
   }
 
   return {
     async add(origin: Origin, message: MediaMessage): Promise<void> {
+      const forUs = message.addressed || origin.chatId > 0;
       if (!accepted(message)) {
-        if (message.addressed || origin.chatId > 0) {
-          await deps.senderFor(origin).send(t(origin.lang).unsupportedMedia, { replyTo: origin.messageId });
-        }
+        if (forUs) await deps.senderFor(origin).send(t(origin.lang).unsupportedMedia, { replyTo: origin.messageId });
         return;
       }
       const item: AlbumItem = {
@@ -149,12 +269,14 @@ export function createMediaFlow(deps: MediaFlowDeps) {
         fileId: message.fileId,
         fileSize: message.fileSize,
         fileName: message.fileName,
-        mimeType: message.mimeType,
+        mimeType: message.mimeType ?? mimeForName(message.fileName),
         addressed: message.addressed,
       };
+      // Media without a caption waits for its instruction: the next text is a one-shot request.
+      if (forUs && !message.caption.trim()) await storage.put(AWAITING_INSTRUCTION, true);
       if (!message.mediaGroupId) {
-        if (origin.chatId < 0 && !message.addressed) return;
-        deps.runInBackground(processBatch(origin, [item], message.caption).catch(() => {}));
+        if (!forUs) return;
+        await enqueueBatch(origin, [item], message.caption);
         return;
       }
       const all = await albums();
@@ -166,11 +288,17 @@ export function createMediaFlow(deps: MediaFlowDeps) {
         // Answers go to the item that carried the instruction.
         album.origin = { ...album.origin, messageId: origin.messageId, userId: origin.userId };
       }
-      album.settleAt = now() + config.ALBUM_SETTLE_MS;
       all[message.mediaGroupId] = album;
+      // Quiet time counts from the sender's last item in any album, so an album Telegram split in two
+      // settles as one batch.
+      const settleAt = now() + config.ALBUM_SETTLE_MS;
+      for (const other of Object.values(all)) {
+        if (other.origin.chatId === origin.chatId && other.origin.userId === origin.userId) other.settleAt = settleAt;
+      }
       await storage.put(KEYS.albums, all);
-      await deps.requestWake(album.settleAt);
+      await deps.requestWake(settleAt);
     },
+
     /** Uploads media links in a text by URL; true when the text was such a message. */
     async links(origin: Origin, text: string): Promise<boolean> {
       const urls = mediaLinks(text);
@@ -180,37 +308,40 @@ export function createMediaFlow(deps: MediaFlowDeps) {
       try {
         await deps.session.run(origin.lang, (project) => project.client.uploadUrls(project.record.sessionId, urls));
       } catch (error) {
-        await sender.send(
-          error instanceof NemoUnsupportedFileError ? texts.unsupportedMedia : texts.uploadFailed(urls[0]),
-          { replyTo: origin.messageId },
-        );
+        logEvent(config, "warn", { event: "upload_failed", kind: "url", error: errorName(error) });
+        const answer =
+          error instanceof NemoUnsupportedFileError
+            ? texts.unsupportedMedia
+            : error instanceof NemoFileTooLargeError
+              ? texts.fileTooLargeForNemo(urls.length === 1 ? fileNameOfUrl(urls[0]) : undefined)
+              : texts.uploadFailed(urls.length === 1 ? fileNameOfUrl(urls[0]) : undefined);
+        await sender.send(answer, { replyTo: origin.messageId });
         return true;
       }
-      const rest = urls
-        .reduce((remaining, url) => remaining.split(url).join(" "), text)
-        .replace(/\s+/g, " ")
-        .trim();
+      const rest = instructionAround(text, urls);
       await sender.send(texts.mediaAdded({ photos: 0, videos: 0, audio: 0, files: urls.length }, !rest), {
         replyTo: origin.messageId,
       });
-      if (rest.split(" ").length >= 2) await deps.instruction(origin, rest);
-      else await storage.put("awaitingInstruction", true);
+      if (rest) await deps.instruction(origin, rest);
+      else await storage.put(AWAITING_INSTRUCTION, true);
       return true;
     },
+
+    /** Settles due albums and resumes an upload batch left without a runner (the instance was evicted). */
     async tick(): Promise<void> {
-      for (const album of Object.values(await albums())) {
-        if (album.settleAt <= now()) await settle(album);
-      }
+      await settleDue();
+      if (!runner && (await batches()).length > 0) pump();
     },
     async nextWakeAt(): Promise<number | undefined> {
       const times = Object.values(await albums()).map((album) => album.settleAt);
       return times.length ? Math.min(...times) : undefined;
     },
+    /** Media is collecting or uploading: instructions wait for it so the agent sees the files. */
     async isActive(): Promise<boolean> {
-      return Object.keys(await albums()).length > 0;
+      return Object.keys(await albums()).length > 0 || (await batches()).length > 0;
     },
     async clear(): Promise<void> {
-      await storage.delete([KEYS.albums, "awaitingInstruction"]);
+      await storage.delete([KEYS.albums, KEYS.uploads, AWAITING_INSTRUCTION]);
     },
   };
 }
@@ -225,12 +356,82 @@ export class TelegramDownloadError extends Error {
   }
 }
 
+const MIME_EXTENSIONS: Record<string, string> = {
+  "video/mp4": "mp4",
+  "video/quicktime": "mov",
+  "video/x-msvideo": "avi",
+  "video/webm": "webm",
+  "video/x-matroska": "mkv",
+  "image/jpeg": "jpg",
+  "image/png": "png",
+  "image/gif": "gif",
+  "image/webp": "webp",
+  "audio/mpeg": "mp3",
+  "audio/mp3": "mp3",
+  "audio/wav": "wav",
+  "audio/x-wav": "wav",
+  "audio/mp4": "m4a",
+  "audio/x-m4a": "m4a",
+  "audio/aac": "aac",
+};
+
+function extensionForMime(mimeType: string | undefined): string | undefined {
+  return mimeType ? MIME_EXTENSIONS[mimeType.toLowerCase()] : undefined;
+}
+
+function mimeForName(fileName: string | undefined): string | undefined {
+  const extension = fileName?.split(".").pop()?.toLowerCase();
+  return Object.entries(MIME_EXTENSIONS).find(([, ext]) => ext === extension)?.[0];
+}
+
+/**
+ * The name NemoVideo gets: it judges the type by extension (4001 otherwise), so a name without an
+ * accepted one gets the extension of its MIME type or of Telegram's stored path.
+ */
+function uploadName(item: AlbumItem, filePath: string): string {
+  const base = item.fileName ?? filePath.split("/").pop() ?? "file";
+  const extension = base.includes(".") ? base.split(".").pop()?.toLowerCase() : undefined;
+  if (extension && ACCEPTED_EXTENSIONS.includes(extension)) return base;
+  const fallback = extensionForMime(item.mimeType) ?? filePath.split(".").pop()?.toLowerCase();
+  return fallback && ACCEPTED_EXTENSIONS.includes(fallback) ? `${base}.${fallback}` : base;
+}
+
+/** The text around media links, when it says something (two words or more, or any Chinese). */
+function instructionAround(text: string, urls: string[]): string | undefined {
+  const rest = urls
+    .reduce((remaining, url) => remaining.split(url).join(" "), text)
+    .replace(/\s+/g, " ")
+    .trim();
+  const words = rest.match(/[\p{L}\p{N}]+/gu) ?? [];
+  return words.length >= 2 || /[\u3400-\u9fff]{2,}/.test(rest) ? rest : undefined;
+}
+
+function fileNameOfUrl(url: string | undefined): string | undefined {
+  if (!url) return undefined;
+  try {
+    return decodeURIComponent(new URL(url).pathname.split("/").pop() ?? "") || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function errorName(error: unknown): string {
+  return error instanceof Error ? error.name : typeof error;
+}
+
+function countDone(batch: UploadBatch): number {
+  return batch.items.filter((item) => item.outcome !== undefined && item.outcome !== "tooBigForTelegram").length;
+}
+
 function countKinds(items: AlbumItem[]) {
   const counts = { photos: 0, videos: 0, audio: 0, files: 0 };
   for (const item of items) {
     if (item.kind === "photo") counts.photos++;
     else if (item.kind === "video" || item.kind === "animation") counts.videos++;
     else if (item.kind === "audio") counts.audio++;
+    else if (item.kind === "document" && /^image\//.test(item.mimeType ?? "")) counts.photos++;
+    else if (item.kind === "document" && /^video\//.test(item.mimeType ?? "")) counts.videos++;
+    else if (item.kind === "document" && /^audio\//.test(item.mimeType ?? "")) counts.audio++;
     else counts.files++;
   }
   return counts;

@@ -90,6 +90,25 @@ export const AlbumSchema = object({
 });
 export type Album = output<typeof AlbumSchema>;
 
+/** How one file of an upload batch ended; absent while it still has to be uploaded. */
+export const UploadOutcomeSchema = zEnum(["done", "unsupported", "tooBigForTelegram", "tooLargeForNemo", "failed"]);
+export type UploadOutcome = output<typeof UploadOutcomeSchema>;
+
+/**
+ * Media being uploaded, persisted so an eviction mid-upload resumes the batch instead of losing it:
+ * each file's outcome is recorded as soon as it is known, and `attempts` counts starts so a file whose
+ * upload keeps dying with the instance is given up on rather than retried forever.
+ */
+export const UploadBatchSchema = object({
+  id: string(),
+  origin: OriginSchema,
+  items: array(AlbumItemSchema.extend({ attempts: optional(number()), outcome: optional(UploadOutcomeSchema) })),
+  caption: optional(string()),
+  statusMessageId: optional(number()),
+  createdAt: number(),
+});
+export type UploadBatch = output<typeof UploadBatchSchema>;
+
 export const StoredUpdateSchema = looseObject({ update_id: number() });
 
 export const KEYS = {
@@ -101,6 +120,7 @@ export const KEYS = {
   albums: "albums",
   flags: "flags",
   pendingMedia: "pendingMedia",
+  uploads: "uploads",
 } as const;
 
 export const SCHEMAS = {
@@ -112,6 +132,7 @@ export const SCHEMAS = {
   albums: record(string(), AlbumSchema),
   flags: looseObject({ unreachable: optional(boolean()), greeted: optional(boolean()) }),
   pendingMedia: array(AlbumItemSchema),
+  uploads: array(UploadBatchSchema),
 } as const;
 
 /** Reads one key through its schema; a value that no longer parses is dropped rather than trusted. */
