@@ -73,6 +73,7 @@ export class ChatWork {
     this.media = createMediaFlow({
       ...shared,
       instruction: (origin, text) => this.enqueue(origin, text, { oneShot: true }),
+      uploadsSettled: () => this.startNextTurn(),
     });
     this.actions = this.buildActions();
   }
@@ -172,6 +173,8 @@ export class ChatWork {
     if (this.liveTurn || (await this.currentTurn())) return;
     // A render in progress holds the queue: a new instruction would change the draft being rendered.
     if (await this.renders.isActive()) return;
+    // Media still settling or uploading holds the queue too: the instruction is about those files.
+    if (await this.media.isActive()) return;
     const queue = await this.queue();
     const next = queue.shift();
     if (!next) return;
