@@ -27,6 +27,15 @@ const idList = optionalText.transform((value) =>
     : [],
 );
 
+/** A whole number, or undefined when the setting is absent (a limit that is off unless set). */
+const optionalLimit = optionalText.pipe(string().regex(/^\d+$/, "must be a whole number").transform(Number).optional());
+
+/** An AES-256 key: base64 of exactly 32 bytes (e.g. `openssl rand -base64 32`). */
+const aesKey = optionalText.refine(
+  (value) => value === undefined || (/^[A-Za-z0-9+/]{43}=$/.test(value) && atob(value).length === 32),
+  "must be base64 of 32 random bytes",
+);
+
 const urlWithoutTrailingSlash = (fallback: string) =>
   string()
     .url("must be an absolute URL")
@@ -71,6 +80,14 @@ const ConfigSchema = object({
   ALLOWED_USER_IDS: idList,
   ADMIN_USER_IDS: idList,
   LOG_LEVEL: optionalText.transform((value) => value ?? "info"),
+  /** Agent turns one user may start per UTC day in a chat; absent = no limit. */
+  DAILY_TURNS_PER_USER: optionalLimit,
+  /** Renders a chat may start per UTC day; absent = no limit. */
+  DAILY_RENDERS_PER_CHAT: optionalLimit,
+  /** Encrypts NemoVideo tokens at rest in KV when set. */
+  TOKEN_ENCRYPTION_KEY: aesKey,
+  /** The key being rotated out: still decrypts, never encrypts. */
+  TOKEN_ENCRYPTION_KEY_PREVIOUS: aesKey,
 });
 
 export type Config = Omit<output<typeof ConfigSchema>, "BOT_INFO"> & {
@@ -80,7 +97,13 @@ export type Config = Omit<output<typeof ConfigSchema>, "BOT_INFO"> & {
 export type BotInfo = { id: number; username: string; first_name: string; is_bot: true } & Record<string, unknown>;
 
 /** Settings that hold secrets: their values are never echoed in errors or logs. */
-const SECRET_NAMES = new Set(["BOT_TOKEN", "WEBHOOK_SECRET", "NEMO_TOKEN", "TOKEN_ENCRYPTION_KEY"]);
+const SECRET_NAMES = new Set([
+  "BOT_TOKEN",
+  "WEBHOOK_SECRET",
+  "NEMO_TOKEN",
+  "TOKEN_ENCRYPTION_KEY",
+  "TOKEN_ENCRYPTION_KEY_PREVIOUS",
+]);
 
 /** A setting is missing or invalid; the message names each one and never prints a secret's value. */
 export class ConfigError extends Error {
