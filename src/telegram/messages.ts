@@ -1,3 +1,4 @@
+import { operatorMessages } from "../operator/messages";
 import { escapeAttribute, escapeHtml } from "./text";
 
 /**
@@ -205,6 +206,7 @@ const en = {
     english: "English",
     chinese: "中文",
   },
+  operator: operatorMessages.en,
 };
 
 /** The shape every language provides. */
@@ -349,6 +351,7 @@ const zh: Messages = {
     english: "English",
     chinese: "中文",
   },
+  operator: operatorMessages.zh,
 };
 
 const MESSAGES: Record<Lang, Messages> = { en, zh };

@@ -34,6 +34,16 @@ const SAMPLES: Record<string, unknown[]> = {
   rateLimitedUser: [5],
   fileTooBigForTelegram: [EVIL],
   fileTooLargeForNemo: [EVIL],
+  "operator.turnsLeft": [2, 5, 5 * 3_600_000 + 12 * 60_000],
+  "operator.turnsUsedUp": [5, 30_000],
+  "operator.rendersLeft": [0, 2, 3_600_000],
+  "operator.rendersUsedUp": [2, 90 * 60_000],
+  "operator.stats": [
+    { chats: 1, turns: 2, renders: 3, failures: 0, credits: 40 },
+    { chats: 1_200, turns: 2, renders: 3, failures: 1, credits: 40 },
+  ],
+  "operator.chatBlocked": [EVIL],
+  "operator.chatUnblocked": [EVIL],
 };
 
 /** Every leaf as [path, value]. */
