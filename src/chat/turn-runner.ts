@@ -99,7 +99,11 @@ export async function runAgentTurn(deps: TurnDeps, initial: ActiveTurn): Promise
           const translated = translateAgentText(event.text);
           for (const action of translated.actions) actions.add(action);
           if (translated.text.trim()) {
-            for (const chunk of splitMessage(escapeHtml(translated.text))) await sender.send(chunk);
+            // In groups the first answer quotes the message that asked, so members see whom it answers.
+            const replyTo = turn.sawText ? undefined : turn.origin.messageId;
+            for (const [index, chunk] of splitMessage(escapeHtml(translated.text)).entries()) {
+              await sender.send(chunk, index === 0 && replyTo !== undefined ? { replyTo } : {});
+            }
             if (!turn.sawText) await save({ sawText: true });
           }
         } else if (event.kind === "error") {
