@@ -504,16 +504,23 @@ export class ChatWork {
         await this.enqueue({ ...previous.origin, lang: origin.lang }, previous.text, { oneShot: previous.oneShot });
       },
       answerCallback: async (origin, id, text) => this.senderFor(origin).answerCallback(id, text),
-      addedToGroup: async (origin) => {
+      addedToGroup: async (origin, botUsername) => {
         const flags = (await readKey(this.deps.storage, KEYS.flags, SCHEMAS.flags)) ?? {};
-        if (flags.greeted) return;
+        // Re-added after a removal: reachable again even when this membership was already greeted.
         await this.deps.storage.put(KEYS.flags, { ...flags, greeted: true, unreachable: false });
-        const me = await this.requireApi()
-          .getMe()
-          .catch(() => undefined);
-        await this.senderFor(origin).send(t(origin.lang).groupGreeting(me?.username ?? "bot"));
+        if (flags.greeted) return;
+        await this.senderFor(origin).send(t(origin.lang).groupGreeting(botUsername));
       },
-      removedFromChat: () => this.markUnreachable(),
+      removedFromChat: async () => {
+        await this.markUnreachable();
+        // The next time the bot is added it greets again.
+        const flags = (await readKey(this.deps.storage, KEYS.flags, SCHEMAS.flags)) ?? {};
+        await this.deps.storage.put(KEYS.flags, { ...flags, greeted: false });
+      },
+      reachableAgain: async () => {
+        const flags = (await readKey(this.deps.storage, KEYS.flags, SCHEMAS.flags)) ?? {};
+        if (flags.unreachable) await this.deps.storage.put(KEYS.flags, { ...flags, unreachable: false });
+      },
     };
   }
 

@@ -5,7 +5,7 @@ import type { Origin } from "../chat/state";
 import type { Config } from "../config";
 import { addressedToBot } from "./addressing";
 import { routeText } from "./intents";
-import { type Lang, langFromCode } from "./messages";
+import { type Lang, langFromCode, t } from "./messages";
 
 /** Everything the chat can be asked to do; the chat's Durable Object implements it. */
 export interface ChatActions {
@@ -28,8 +28,12 @@ export interface ChatActions {
   retry(origin: Origin, turnId: string): Promise<void>;
   retryRender(origin: Origin): Promise<void>;
   answerCallback(origin: Origin, callbackQueryId: string, text?: string): Promise<void>;
-  addedToGroup(origin: Origin): Promise<void>;
+  /** The bot joined a group: greet once, explaining how to address it. */
+  addedToGroup(origin: Origin, botUsername: string): Promise<void>;
+  /** Blocked, kicked or left: stop all work and every message to this chat. */
   removedFromChat(): Promise<void>;
+  /** Unblocked in a private chat (or re-added to a channel): messages may flow again. */
+  reachableAgain(): Promise<void>;
 }
 
 /** The parts of a media message the bot needs, taken from whichever media field Telegram filled. */
@@ -71,6 +75,11 @@ export function createBot(config: Config, botInfo: UserFromGetMe, actions: ChatA
     }),
   );
 
+  /**
+   * Where the answer goes. Groups: a reply to the message that addressed the bot (for a button, the
+   * message carrying it), so members see whom it answers; private chats need no quoting. A thread id only
+   * for forum topic messages: a plain supergroup reply carries one too, and sending it back fails.
+   */
   const originOf = async (ctx: Context): Promise<Origin> => {
     const message = ctx.msg;
     const chat = ctx.chat;
@@ -86,35 +95,45 @@ export function createBot(config: Config, botInfo: UserFromGetMe, actions: ChatA
     };
   };
 
+  // Edits and channel posts are deliberately not handled (see README "Edited messages and channels"):
+  // acting on an edit would spend credits twice for one request, and a channel has nobody to answer.
+  bot.on(["edited_message", "channel_post", "edited_channel_post"], () => undefined);
+
   bot.on("my_chat_member", async (ctx) => {
+    const type = ctx.chat.type;
     const status = ctx.myChatMember.new_chat_member.status;
-    if (status === "kicked" || status === "left") return actions.removedFromChat();
     const was = ctx.myChatMember.old_chat_member.status;
-    if ((status === "member" || status === "administrator") && (was === "left" || was === "kicked")) {
-      if (ctx.chat.type !== "private") await actions.addedToGroup(await originOf(ctx));
+    if (status === "kicked" || status === "left") return actions.removedFromChat();
+    const joined = (status === "member" || status === "administrator") && (was === "left" || was === "kicked");
+    if (!joined) return; // a promotion or a permission change: nothing to say
+    if (type === "group" || type === "supergroup") return actions.addedToGroup(await originOf(ctx), ctx.me.username);
+    // A private chat unblocked, or a channel: reachable again, nobody to greet.
+    await actions.reachableAgain();
+  });
+
+  bot.on("callback_query", async (ctx) => {
+    const data = ctx.callbackQuery.data ?? "";
+    if (!ctx.chat) {
+      // A button on an inline message carries no chat; there is nowhere to act.
+      await ctx.answerCallbackQuery().catch(() => undefined);
+      return;
     }
-  });
-
-  bot.on("callback_query:data", async (ctx) => {
     const origin = await originOf(ctx);
-    const data = ctx.callbackQuery.data;
-    await actions.answerCallback(origin, ctx.callbackQuery.id);
-    if (data === CALLBACK.export) return actions.exportVideo(origin);
-    if (data === CALLBACK.timeline) return actions.timeline(origin);
-    if (data === CALLBACK.credits) return actions.credits(origin);
-    if (data === CALLBACK.open) return actions.openLink(origin);
-    if (data === CALLBACK.newConfirm) return actions.newProject(origin, true);
-    if (data === CALLBACK.retryRender) return actions.retryRender(origin);
-    if (data.startsWith("x:retry:")) return actions.retry(origin, data.slice("x:retry:".length));
-    if (data.startsWith("x:lang:")) return actions.language(origin, data.endsWith("zh") ? "zh" : "en");
+    const run = callbackAction(data, origin, actions);
+    // Telegram shows a spinner until the query is answered, so every press is answered first; a button
+    // this version does not know (an old layout) says so instead of failing.
+    await actions.answerCallback(origin, ctx.callbackQuery.id, run ? undefined : t(origin.lang).buttonExpired);
+    if (run) await run();
   });
 
-  // In groups only messages addressed to the bot go further; everything else costs nothing.
+  // In groups only messages addressed to the bot go further; everything else costs nothing. Album items
+  // go on even unaddressed: the mention may sit on a sibling's caption, and the media flow decides.
   const addressed = bot.on("message").filter((ctx) => {
     const result = addressedToBot(ctx.message, { id: ctx.me.id, username: ctx.me.username }, ctx.chat.type);
     return result.addressed || ctx.message.media_group_id !== undefined;
   });
 
+  // A matched command ends here (no next()), so it never also reaches the text handler below.
   addressed.command("start", async (ctx) => actions.start(await originOf(ctx)));
   addressed.command("help", async (ctx) => actions.help(await originOf(ctx)));
   addressed.command(["credits", "balance"], async (ctx) => actions.credits(await originOf(ctx)));
@@ -130,8 +149,16 @@ export function createBot(config: Config, botInfo: UserFromGetMe, actions: ChatA
   });
 
   addressed.on("message:text", async (ctx) => {
-    if (ctx.message.text.startsWith("/")) return; // another bot's command, or one we do not know
-    const { text } = addressedToBot(ctx.message, { id: ctx.me.id, username: ctx.me.username }, ctx.chat.type);
+    const bot = { id: ctx.me.id, username: ctx.me.username };
+    if (ctx.message.text.startsWith("/")) {
+      // Not one of ours. In a private chat, or named for this bot, say so; a bare unknown command in a
+      // group is probably for another bot.
+      const named =
+        /^\/[A-Za-z0-9_]+@([A-Za-z0-9_]+)/.exec(ctx.message.text)?.[1]?.toLowerCase() === bot.username.toLowerCase();
+      if (ctx.chat.type === "private" || named) await actions.say(await originOf(ctx), "unknownCommand");
+      return;
+    }
+    const { text } = addressedToBot(ctx.message, bot, ctx.chat.type);
     const origin = await originOf(ctx);
     if (await actions.mediaLinks(origin, text)) return;
     const route = routeText(text);
@@ -163,6 +190,24 @@ export function createBot(config: Config, botInfo: UserFromGetMe, actions: ChatA
   );
 
   return bot;
+}
+
+/** The work a button asks for, or undefined for data this version does not know. */
+function callbackAction(data: string, origin: Origin, actions: ChatActions): (() => Promise<void>) | undefined {
+  if (data === CALLBACK.export) return () => actions.exportVideo(origin);
+  if (data === CALLBACK.timeline) return () => actions.timeline(origin);
+  if (data === CALLBACK.credits) return () => actions.credits(origin);
+  if (data === CALLBACK.open) return () => actions.openLink(origin);
+  if (data === CALLBACK.newConfirm) return () => actions.newProject(origin, true);
+  if (data === CALLBACK.retryRender) return () => actions.retryRender(origin);
+  const retry = /^x:retry:(.+)$/.exec(data);
+  if (retry?.[1]) {
+    const turnId = retry[1];
+    return () => actions.retry(origin, turnId);
+  }
+  if (data === CALLBACK.language("en")) return () => actions.language(origin, "en");
+  if (data === CALLBACK.language("zh")) return () => actions.language(origin, "zh");
+  return undefined;
 }
 
 function update_id(ctx: Context): number {

@@ -195,6 +195,8 @@ const en = {
   languageSet: "✅ I'll speak English from now on.",
   retryExpired: "That retry has expired — please send your request again.",
   unknownCommand: "I don't know that command. /help lists what I can do.",
+  /** The answer to a button this version no longer knows (callback answers are plain text, ≤200 chars). */
+  buttonExpired: "This button is no longer active. Send /help to see what I can do.",
   buttons: {
     export: "🎬 Export",
     timeline: "🧾 Timeline",
@@ -340,6 +342,7 @@ const zh: Messages = {
   languageSet: "✅ 之后我会用中文和你交流。",
   retryExpired: "这个重试已过期 — 请重新发送你的请求。",
   unknownCommand: "我不认识这个命令。发送 /help 查看我能做什么。",
+  buttonExpired: "这个按钮已失效。发送 /help 查看我能做什么。",
   buttons: {
     export: "🎬 导出",
     timeline: "🧾 时间线",
