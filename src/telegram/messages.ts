@@ -145,7 +145,7 @@ const en = {
         ? `${link(registerUrl, "Register")} or upgrade, then try /export again.`
         : "Upgrade your plan at nemovideo.com, then try /export again.",
     ].join("\n"),
-  rateLimited: "⏳ NemoVideo is busy right now. I'll try again in a moment.",
+  rateLimited: "⏳ NemoVideo is busy right now. Please send that again in a minute.",
   backendError: "⚠️ NemoVideo had a problem. Please try again in a minute.",
   sessionLost: "ℹ️ I couldn't find your previous project, so I started a new one.",
   notExportable: "There's nothing to export yet — send photos or clips and tell me what to make first.",
@@ -296,7 +296,7 @@ const zh: Messages = {
         ? `${link(registerUrl, "注册")}或升级后，再试一次 /export。`
         : "请在 nemovideo.com 升级套餐后，再试一次 /export。",
     ].join("\n"),
-  rateLimited: "⏳ NemoVideo 正忙，我稍后会再试。",
+  rateLimited: "⏳ NemoVideo 正忙，请过一分钟再发一次。",
   backendError: "⚠️ NemoVideo 出了点问题，请稍后再试。",
   sessionLost: "ℹ️ 没有找到你之前的项目，所以我新建了一个。",
   notExportable: "还没有可以导出的内容 — 先发送照片或片段，并告诉我想做什么。",
