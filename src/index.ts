@@ -1,6 +1,7 @@
 import { app } from "./app";
 
 export { ChatDurableObject } from "./chat/chat-do";
+export { StatsDurableObject } from "./operator/stats";
 
 export default {
   fetch: app.fetch,

@@ -5,7 +5,11 @@ import { v4 as uuidv4 } from "uuid";
 import { type Config, configFrom } from "../config";
 import { logEvent } from "../log";
 import { createNemoClient, type NemoClient } from "../nemo/client";
+import { OperatorDesk } from "../operator/desk";
+import { logTelegramCalls } from "../operator/telegram-log";
+import { routeOf } from "../operator/update-facts";
 import { createChatStore } from "../store/chat-record";
+import { importTokenKeys } from "../store/crypto";
 import { type ChatActions, createBot, type MediaMessage } from "../telegram/bot";
 import { type Lang, langFromCode, t } from "../telegram/messages";
 import { type ChatSender, ChatUnreachableError } from "../telegram/sender";
@@ -26,6 +30,9 @@ export class ChatDurableObject extends DurableObject<Env> {
   private draining: Promise<void> | undefined;
   private work: ChatWork | undefined;
   private bot: Bot | undefined;
+  /** Access, quotas, /forget and admin commands (src/operator); created with the work. */
+  private desk: OperatorDesk | undefined;
+  private chatId: number | undefined;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -78,7 +85,7 @@ export class ChatDurableObject extends DurableObject<Env> {
       const started = Date.now();
       let outcome = "handled";
       try {
-        await this.handle(next);
+        outcome = (await this.handle(next)) ?? outcome;
       } catch (error) {
         outcome = error instanceof ChatUnreachableError ? "unreachable" : "failed";
         this.logError("update", error);
@@ -86,16 +93,28 @@ export class ChatDurableObject extends DurableObject<Env> {
       const rest = ((await readKey(this.ctx.storage, KEYS.inbox, SCHEMAS.inbox)) ?? []).filter(
         (item) => item.update_id !== next.update_id,
       );
-      await this.ctx.storage.put(KEYS.inbox, rest);
-      logEvent(this.config, "info", { event: "handled", updateId: next.update_id, outcome, ms: Date.now() - started });
+      // An empty inbox is deleted rather than stored, so a forgotten chat leaves no key behind.
+      if (rest.length > 0) await this.ctx.storage.put(KEYS.inbox, rest);
+      else await this.ctx.storage.delete(KEYS.inbox);
+      logEvent(this.config, "info", {
+        event: "handled",
+        chat: this.chatId,
+        updateId: next.update_id,
+        route: routeOf(next),
+        outcome,
+        ms: Date.now() - started,
+      });
     }
     await this.scheduleNext();
   }
 
-  private async handle(update: Record<string, unknown> & { update_id: number }): Promise<void> {
+  /** Handles one update; returns how when the operator desk took it (refused, blocked, operator). */
+  private async handle(update: Record<string, unknown> & { update_id: number }): Promise<string | undefined> {
     const work = await this.chatWork(update);
-    if (!work) return;
+    if (!work) return "no chat";
     const bot = await this.botFor(work);
+    const taken = await this.desk?.intercept(update, bot, work);
+    if (taken) return taken;
     await bot.handleUpdate(update as unknown as Parameters<Bot["handleUpdate"]>[0]);
   }
 
@@ -103,6 +122,7 @@ export class ChatDurableObject extends DurableObject<Env> {
     if (!this.bot) {
       const botInfo: UserFromGetMe = await resolveBotInfo(this.config, this.ctx.storage);
       this.bot = createBot(this.config, botInfo, work.actions);
+      if (this.chatId !== undefined) logTelegramCalls(this.bot.api, this.config, this.chatId);
       work.attachApi(this.bot.api);
     }
     return this.bot;
@@ -118,9 +138,21 @@ export class ChatDurableObject extends DurableObject<Env> {
       if (chatId !== undefined) await this.ctx.storage.put("chatId", chatId);
     }
     if (chatId === undefined) return undefined;
+    this.chatId = chatId;
+    this.desk = new OperatorDesk({
+      config: this.config,
+      chatId,
+      storage: this.ctx.storage,
+      kv: this.env.CHATS_KV,
+      chats: this.env.CHAT,
+      stats: this.env.STATS,
+      runInBackground: (promise) => this.ctx.waitUntil(promise),
+      wipeObject: () => this.forgetEverything(),
+    });
+    await this.desk.ready();
     const nemo: NemoClient = createNemoClient({
       baseUrl: this.config.NEMO_API_BASE,
-      fetch: (input, init) => fetch(input, init),
+      fetch: this.desk.nemoFetch,
       skill: {
         source: this.config.SKILL_SOURCE,
         version: this.config.SKILL_VERSION,
@@ -131,13 +163,14 @@ export class ChatDurableObject extends DurableObject<Env> {
       chatId,
       config: this.config,
       storage: this.ctx.storage,
-      store: createChatStore(this.env.CHATS_KV),
+      store: createChatStore(this.env.CHATS_KV, { keys: () => tokenKeys(this.config) }),
       nemo,
       newId: () => uuidv4(),
       now: () => Date.now(),
       sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
       requestWake: (atMs) => this.ensureAlarmAt(atMs),
       runInBackground: (promise) => this.ctx.waitUntil(promise),
+      quotas: this.desk.quotaHooks,
     });
     if (this.bot) this.work.attachApi(this.bot.api);
     else await this.botFor(this.work);
@@ -186,7 +219,51 @@ export class ChatDurableObject extends DurableObject<Env> {
     await this.ctx.storage.deleteAll();
     this.work = undefined;
     this.bot = undefined;
+    this.desk = undefined;
   }
+
+  /** An admin's /block or /unblock of this chat, sent by the admin's own chat object. */
+  async operatorSetBlocked(blocked: boolean): Promise<void> {
+    const work = await this.chatWork();
+    await (this.desk ?? this.bareDesk()).setBlocked(blocked, work);
+  }
+
+  /** Test and operator inspection: which keys this object stores and whether an alarm is set. */
+  async operatorInspect(): Promise<{ keys: string[]; alarm: number | null }> {
+    return { keys: [...(await this.ctx.storage.list()).keys()], alarm: await this.ctx.storage.getAlarm() };
+  }
+
+  /** Test-only: moves this chat's quota clock forward (e.g. past UTC midnight) without waiting. */
+  async operatorAdvanceClock(ms: number): Promise<void> {
+    await this.chatWork();
+    await (this.desk ?? this.bareDesk()).advanceClock(ms);
+  }
+
+  /** A desk for an object that has never seen its chat (blocked before its first update). */
+  private bareDesk(): OperatorDesk {
+    return new OperatorDesk({
+      config: this.config,
+      chatId: 0,
+      storage: this.ctx.storage,
+      kv: this.env.CHATS_KV,
+      chats: this.env.CHAT,
+      stats: this.env.STATS,
+      runInBackground: (promise) => this.ctx.waitUntil(promise),
+      wipeObject: () => this.forgetEverything(),
+    });
+  }
+}
+
+const keysByConfig = new WeakMap<Config, ReturnType<typeof importTokenKeys>>();
+
+/** The token encryption keys, imported once per isolate. */
+function tokenKeys(config: Config): ReturnType<typeof importTokenKeys> {
+  let keys = keysByConfig.get(config);
+  if (!keys) {
+    keys = importTokenKeys(config);
+    keysByConfig.set(config, keys);
+  }
+  return keys;
 }
 
 /** Error texts can embed URLs; make sure no secret leaves in a log line. */

@@ -4,6 +4,7 @@ import type { Config } from "../config";
 import { logEvent } from "../log";
 import type { NemoClient } from "../nemo/client";
 import { type DraftLike, describeTimeline, formatTimeline } from "../nemo/draft";
+import type { QuotaHooks } from "../operator/quota-hooks";
 import type { ChatStore } from "../store/chat-record";
 import { CALLBACK, type ChatActions, type MediaMessage } from "../telegram/bot";
 import { type Lang, langFromCode, t } from "../telegram/messages";
@@ -27,6 +28,8 @@ export type ChatWorkDeps = {
   /** Asks the object to run `tick` no later than this time (ms epoch). */
   requestWake: (atMs: number) => Promise<void>;
   runInBackground: (promise: Promise<unknown>) => void;
+  /** The operator's daily limits (src/operator); absent = none. */
+  quotas?: QuotaHooks;
 };
 
 /** Failed turns kept for their Retry button. */
@@ -69,7 +72,8 @@ export class ChatWork {
       senderFor: (origin: Origin) => this.senderFor(origin),
       api: () => this.requireApi(),
     };
-    this.renders = createRenderFlow(shared);
+    const renders = createRenderFlow(shared);
+    this.renders = deps.quotas ? deps.quotas.limitRenders(renders, (origin) => this.senderFor(origin)) : renders;
     this.media = createMediaFlow({
       ...shared,
       instruction: (origin, text) => this.enqueue(origin, text, { oneShot: true }),
@@ -124,6 +128,7 @@ export class ChatWork {
 
   private async enqueue(origin: Origin, text: string, options: { oneShot?: boolean; wantsVideo?: boolean } = {}) {
     if (!(await this.withinUserRate(origin))) return;
+    if (this.deps.quotas && !(await this.deps.quotas.allowTurn(origin, this.senderFor(origin)))) return;
     // Media sent without a caption waits for its instruction: that instruction is a one-shot request.
     if (await this.deps.storage.get("awaitingInstruction")) {
       await this.deps.storage.delete("awaitingInstruction");

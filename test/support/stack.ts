@@ -52,7 +52,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       compatibilityDate: "2026-04-01",
       compatibilityFlags: ["nodejs_compat"],
       kvNamespaces: ["CHATS_KV"],
-      durableObjects: { CHAT: { className: "ChatDurableObject", useSQLite: true } },
+      durableObjects: {
+        CHAT: { className: "ChatDurableObject", useSQLite: true },
+        STATS: { className: "StatsDurableObject", useSQLite: true },
+      },
       kvPersist: `${persistRoot}/kv`,
       durableObjectsPersist: `${persistRoot}/do`,
       cf: false,

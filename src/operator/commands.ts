@@ -1,0 +1,109 @@
+import { Composer, type Context } from "grammy/web";
+import type { Origin } from "../chat/state";
+import type { Config } from "../config";
+import { type Lang, langFromCode, t } from "../telegram/messages";
+import type { ChatSender } from "../telegram/sender";
+import { isAdmin } from "./access";
+import type { StatsSummary } from "./stats";
+
+/** Callback data of the /forget confirmation; the asker's id rides along so only they can confirm. */
+export const FORGET_CALLBACK = {
+  yes: (userId: number | undefined) => `op:forget:yes:${userId ?? 0}`,
+  no: "op:forget:no",
+} as const;
+
+export type OperatorCommandDeps = {
+  config: Config;
+  originOf(ctx: Context): Promise<Origin>;
+  senderFor(origin: Origin): ChatSender;
+  unknownCommand(origin: Origin): Promise<void>;
+  stats(): Promise<StatsSummary>;
+  setBlocked(chatId: string, blocked: boolean): Promise<void>;
+  /** Deletes everything about this chat; resolves once nothing is left. */
+  forget(): Promise<void>;
+};
+
+/**
+ * /stats, /block, /unblock (admins, private chat only: anyone else gets the ordinary unknown-command
+ * answer, so the commands are not advertised) and /forget with its confirmation button. Runs before the
+ * chat's own bot; whatever it does not handle goes on to it.
+ */
+export function operatorCommands(deps: OperatorCommandDeps): Composer<Context> {
+  const composer = new Composer<Context>();
+  const adminOnly =
+    (run: (ctx: Context, origin: Origin, texts: ReturnType<typeof t>["operator"]) => Promise<void>) =>
+    async (ctx: Context) => {
+      const origin = await deps.originOf(ctx);
+      if (ctx.chat?.type !== "private" || !isAdmin(deps.config, ctx.from?.id)) return deps.unknownCommand(origin);
+      await run(ctx, origin, t(origin.lang).operator);
+    };
+
+  composer.command(
+    "stats",
+    adminOnly(async (_ctx, origin, texts) => {
+      const sender = deps.senderFor(origin);
+      const summary = await deps.stats().catch(() => undefined);
+      await sender.send(summary ? texts.stats(summary.day, summary.week) : texts.statsUnavailable);
+    }),
+  );
+
+  for (const [command, blocked] of [
+    ["block", true],
+    ["unblock", false],
+  ] as const) {
+    composer.command(
+      command,
+      adminOnly(async (ctx, origin, texts) => {
+        const target = String(ctx.match ?? "").trim();
+        const sender = deps.senderFor(origin);
+        if (!/^-?\d{1,20}$/.test(target)) {
+          await sender.send(texts.blockUsage);
+          return;
+        }
+        await deps.setBlocked(target, blocked);
+        await sender.send(blocked ? texts.chatBlocked(target) : texts.chatUnblocked(target));
+      }),
+    );
+  }
+
+  composer.command("forget", async (ctx) => {
+    const origin = await deps.originOf(ctx);
+    const texts = t(origin.lang).operator;
+    await deps.senderFor(origin).send(texts.forgetConfirm, {
+      replyTo: origin.messageId,
+      buttons: {
+        inline_keyboard: [
+          [
+            { text: texts.buttons.forgetYes, callback_data: FORGET_CALLBACK.yes(ctx.from?.id) },
+            { text: texts.buttons.forgetNo, callback_data: FORGET_CALLBACK.no },
+          ],
+        ],
+      },
+    });
+  });
+
+  composer.callbackQuery(/^op:forget:(yes:(\d+)|no)$/, async (ctx) => {
+    const lang: Lang = langFromCode(ctx.from.language_code);
+    const asker = ctx.match[2];
+    // In a group only the person who asked can confirm; others' taps are just acknowledged.
+    if (asker !== undefined && asker !== "0" && asker !== String(ctx.from.id)) {
+      await ctx.answerCallbackQuery().catch(() => undefined);
+      return;
+    }
+    const origin = await deps.originOf(ctx);
+    const texts = t(origin.lang ?? lang).operator;
+    await ctx.answerCallbackQuery().catch(() => undefined);
+    const confirmId = ctx.callbackQuery.message?.message_id;
+    const sender = deps.senderFor(origin);
+    if (asker === undefined) {
+      if (confirmId !== undefined) await sender.edit(confirmId, texts.forgetKept);
+      else await sender.send(texts.forgetKept);
+      return;
+    }
+    await deps.forget();
+    if (confirmId !== undefined) await sender.edit(confirmId, texts.forgetDone);
+    else await sender.send(texts.forgetDone);
+  });
+
+  return composer;
+}

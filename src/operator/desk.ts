@@ -1,0 +1,176 @@
+import type { Update } from "grammy/types";
+import type { Bot } from "grammy/web";
+import { Context } from "grammy/web";
+import type { ChatDurableObject } from "../chat/chat-do";
+import type { Origin } from "../chat/state";
+import type { Config } from "../config";
+import { hashChatId } from "../log";
+import { chatRecordKey } from "../store/chat-record";
+import { type Lang, langFromCode, t } from "../telegram/messages";
+import { createChatSender } from "../telegram/sender";
+import { ACCESS_KEYS, isAdmin, isAllowed } from "./access";
+import { operatorCommands } from "./commands";
+import { observeNemoFetch } from "./nemo-observer";
+import { createQuotaHooks, type QuotaHooks } from "./quota-hooks";
+import { createQuotas } from "./quotas";
+import { createStatsReporter, type StatsDurableObject, type StatsReporter } from "./stats";
+import { factsOf } from "./update-facts";
+
+export type DeskDeps = {
+  config: Config;
+  chatId: number;
+  storage: DurableObjectStorage;
+  kv: KVNamespace;
+  chats: DurableObjectNamespace<ChatDurableObject>;
+  stats: DurableObjectNamespace<StatsDurableObject>;
+  runInBackground: (promise: Promise<unknown>) => void;
+  /** Deletes the object's own storage and alarm and drops its in-memory work. */
+  wipeObject: () => Promise<void>;
+};
+
+/** What the chat's work may be asked to do for the desk. */
+export type DeskWork = {
+  actions: {
+    languageOf(languageCode: string | undefined): Promise<Lang>;
+    say(origin: Origin, key: "unknownCommand"): Promise<void>;
+    removedFromChat(): Promise<void>;
+  };
+};
+
+/** Test-only: shifts the quota clock, so a test can see tomorrow's reset without waiting for it. */
+const CLOCK_OFFSET_KEY = "op:clockOffsetMs";
+/** Report a chat as active at most this often. */
+const ACTIVE_REPORT_MS = 60 * 60 * 1000;
+
+/**
+ * The operator's controls for one chat: who may use it (allowlists, /block), daily quotas, /forget,
+ * the admin commands, and the observed NemoVideo fetch that feeds logs and /stats. The chat's Durable
+ * Object asks it about every update before grammY sees it.
+ */
+export class OperatorDesk {
+  readonly quotaHooks: QuotaHooks;
+  readonly nemoFetch: typeof fetch;
+  private readonly stats: StatsReporter;
+  private clockOffsetMs = 0;
+  private lastActiveReport = 0;
+
+  constructor(private readonly deps: DeskDeps) {
+    const { config, storage } = deps;
+    this.stats = createStatsReporter({
+      namespace: deps.stats,
+      chat: hashChatId(deps.chatId),
+      runInBackground: deps.runInBackground,
+    });
+    this.quotaHooks = createQuotaHooks(
+      createQuotas({
+        storage,
+        limits: { turnsPerUser: config.DAILY_TURNS_PER_USER, rendersPerChat: config.DAILY_RENDERS_PER_CHAT },
+        now: () => Date.now() + this.clockOffsetMs,
+      }),
+      storage,
+    );
+    this.nemoFetch = observeNemoFetch({
+      config,
+      chatId: deps.chatId,
+      fetch: (input, init) => fetch(input, init),
+      stats: this.stats,
+      measureCredits: config.ADMIN_USER_IDS.length > 0,
+      storage,
+      runInBackground: deps.runInBackground,
+    });
+  }
+
+  async ready(): Promise<void> {
+    this.clockOffsetMs = (await this.deps.storage.get<number>(CLOCK_OFFSET_KEY)) ?? 0;
+  }
+
+  /**
+   * Handles the update when it is the operator's business — refused, blocked, or an operator command —
+   * and says how ("refused", "blocked", "operator"); undefined lets the chat's bot handle it.
+   */
+  async intercept(update: Record<string, unknown>, bot: Bot, work: DeskWork): Promise<string | undefined> {
+    const { config, storage, chatId } = this.deps;
+    const facts = factsOf(update, bot.botInfo);
+    const adminHere = facts.chatType === "private" && isAdmin(config, facts.userId);
+    if (!adminHere) {
+      const blocked = (await storage.get(ACCESS_KEYS.blocked)) === true;
+      if (blocked || !isAllowed(config, chatId, facts.userId)) {
+        await this.refuseOnce(bot, facts, blocked);
+        return blocked ? "blocked" : "refused";
+      }
+    }
+    this.reportActive();
+    let passed = false;
+    const ctx = new Context(update as unknown as Update, bot.api, bot.botInfo);
+    await this.commands(work, bot).middleware()(ctx, async () => {
+      passed = true;
+    });
+    return passed ? undefined : "operator";
+  }
+
+  /** /block and /unblock of this chat (called on this chat's object by an admin's). */
+  async setBlocked(blocked: boolean, work: DeskWork | undefined): Promise<void> {
+    const { storage } = this.deps;
+    if (blocked) {
+      await storage.put(ACCESS_KEYS.blocked, true);
+      await storage.delete(ACCESS_KEYS.refused);
+      // Whatever the chat had running stops now, so nothing more reaches it or NemoVideo.
+      await work?.actions.removedFromChat();
+    } else {
+      await storage.delete([ACCESS_KEYS.blocked, ACCESS_KEYS.refused]);
+      const flags = await storage.get<Record<string, unknown>>("flags");
+      if (flags?.unreachable) await storage.put("flags", { ...flags, unreachable: false });
+    }
+  }
+
+  /** Everything the bot keeps about this chat: KV record, usage rows, the object's storage and alarm. */
+  async forget(work: DeskWork | undefined): Promise<void> {
+    await work?.actions.removedFromChat();
+    await this.deps.kv.delete(chatRecordKey(this.deps.chatId));
+    await this.stats.forgetChat().catch(() => undefined);
+    await this.deps.wipeObject();
+  }
+
+  async advanceClock(ms: number): Promise<void> {
+    this.clockOffsetMs += ms;
+    await this.deps.storage.put(CLOCK_OFFSET_KEY, this.clockOffsetMs);
+  }
+
+  private async refuseOnce(bot: Bot, facts: ReturnType<typeof factsOf>, blocked: boolean): Promise<void> {
+    const { storage, chatId } = this.deps;
+    if (!facts.speaksToBot || (await storage.get(ACCESS_KEYS.refused)) === true) return;
+    // Remembered before sending: a failed send must not turn into a refusal per message.
+    await storage.put(ACCESS_KEYS.refused, true);
+    const texts = t(langFromCode(facts.languageCode)).operator;
+    await createChatSender(bot.api, { chatId }).send(blocked ? texts.blocked : texts.notAllowed);
+  }
+
+  private reportActive(): void {
+    const now = Date.now();
+    if (now - this.lastActiveReport < ACTIVE_REPORT_MS) return;
+    this.lastActiveReport = now;
+    this.stats.report("active");
+  }
+
+  private commands(work: DeskWork, bot: Bot) {
+    const { config, chats } = this.deps;
+    return operatorCommands({
+      config,
+      originOf: async (ctx) => ({
+        chatId: this.deps.chatId,
+        messageId: ctx.chat?.type === "private" ? undefined : ctx.msg?.message_id,
+        userId: ctx.from?.id,
+        threadId: ctx.msg?.is_topic_message ? ctx.msg.message_thread_id : undefined,
+        lang: await work.actions.languageOf(ctx.from?.language_code),
+        languageCode: ctx.from?.language_code,
+      }),
+      senderFor: (origin) => createChatSender(bot.api, { chatId: origin.chatId, threadId: origin.threadId }),
+      unknownCommand: (origin) => work.actions.say(origin, "unknownCommand"),
+      stats: () => this.deps.stats.get(this.deps.stats.idFromName("stats")).summary(),
+      setBlocked: async (target, blocked) => {
+        await chats.get(chats.idFromName(target)).operatorSetBlocked(blocked);
+      },
+      forget: () => this.forget(work),
+    });
+  }
+}

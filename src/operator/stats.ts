@@ -1,0 +1,93 @@
+import { DurableObject } from "cloudflare:workers";
+import type { StatsWindow } from "./messages";
+
+/**
+ * Usage across all chats, for /stats. Chat objects report events to the one instance named "stats"
+ * (a single writer keeps counts exact and queries cheap at a bot's volume); events are rows in the
+ * object's SQLite storage and expire after eight days. Chats are known only by the hash the logs use.
+ */
+
+export type StatsEventKind = "active" | "turn" | "render" | "failure" | "credits";
+export type StatsEvent = { kind: StatsEventKind; chat: string; amount?: number };
+export type StatsSummary = { day: StatsWindow; week: StatsWindow };
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+const KEEP_MS = 8 * DAY_MS;
+
+export class StatsDurableObject extends DurableObject<Env> {
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    ctx.storage.sql.exec(
+      "CREATE TABLE IF NOT EXISTS events (at INTEGER NOT NULL, chat TEXT NOT NULL, kind TEXT NOT NULL, amount REAL NOT NULL)",
+    );
+    ctx.storage.sql.exec("CREATE INDEX IF NOT EXISTS events_at ON events (at)");
+  }
+
+  async record(events: StatsEvent[]): Promise<void> {
+    const now = Date.now();
+    for (const event of events) {
+      this.ctx.storage.sql.exec(
+        "INSERT INTO events (at, chat, kind, amount) VALUES (?, ?, ?, ?)",
+        now,
+        event.chat,
+        event.kind,
+        event.amount ?? 1,
+      );
+    }
+    this.ctx.storage.sql.exec("DELETE FROM events WHERE at < ?", now - KEEP_MS);
+  }
+
+  async summary(): Promise<StatsSummary> {
+    const now = Date.now();
+    return { day: this.window(now - DAY_MS), week: this.window(now - 7 * DAY_MS) };
+  }
+
+  /** /forget: the chat's events go too. */
+  async forgetChat(chat: string): Promise<void> {
+    this.ctx.storage.sql.exec("DELETE FROM events WHERE chat = ?", chat);
+  }
+
+  private window(since: number): StatsWindow {
+    const totals: Record<string, number> = {};
+    for (const row of this.ctx.storage.sql.exec<{ kind: string; total: number }>(
+      "SELECT kind, SUM(amount) AS total FROM events WHERE at >= ? GROUP BY kind",
+      since,
+    )) {
+      totals[row.kind] = row.total;
+    }
+    const chats = this.ctx.storage.sql
+      .exec<{ chats: number }>("SELECT COUNT(DISTINCT chat) AS chats FROM events WHERE at >= ?", since)
+      .one().chats;
+    return {
+      chats,
+      turns: totals.turn ?? 0,
+      renders: totals.render ?? 0,
+      failures: totals.failure ?? 0,
+      credits: totals.credits ?? 0,
+    };
+  }
+}
+
+/** The chat side: fire-and-forget reports, so a stats hiccup never slows or breaks a chat. */
+export type StatsReporter = {
+  report(kind: StatsEventKind, amount?: number): void;
+  forgetChat(): Promise<void>;
+};
+
+export function createStatsReporter(deps: {
+  namespace: DurableObjectNamespace<StatsDurableObject>;
+  chat: string;
+  runInBackground: (promise: Promise<unknown>) => void;
+}): StatsReporter {
+  const stub = () => deps.namespace.get(deps.namespace.idFromName("stats"));
+  return {
+    report(kind, amount) {
+      deps.runInBackground(
+        stub()
+          .record([{ kind, chat: deps.chat, ...(amount === undefined ? {} : { amount }) }])
+          .catch(() => undefined),
+      );
+    },
+    forgetChat: () => stub().forgetChat(deps.chat),
+  };
+}

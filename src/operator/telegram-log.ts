@@ -1,0 +1,33 @@
+import type { Api, RawApi } from "grammy/web";
+import { GrammyError } from "grammy/web";
+import type { Config } from "../config";
+import { logEvent } from "../log";
+
+/**
+ * One log line per Bot API call: the method, the outcome (ok or Telegram's error code) and the time.
+ * Installed as an API transformer, so it sees every call the chat makes and never the payload, which
+ * holds message texts, or the URL, which holds the bot token.
+ */
+export function logTelegramCalls(api: Api<RawApi>, config: Pick<Config, "LOG_LEVEL">, chatId: number): void {
+  api.config.use(async (previous, method, payload, signal) => {
+    const started = Date.now();
+    const line = (outcome: string, level: "info" | "warn") =>
+      logEvent(config, level, {
+        event: "outside_call",
+        service: "telegram",
+        chat: chatId,
+        route: method,
+        outcome,
+        ms: Date.now() - started,
+      });
+    try {
+      const result = await previous(method, payload, signal);
+      if (result.ok) line("ok", "info");
+      else line(String(result.error_code), "warn");
+      return result;
+    } catch (error) {
+      line(error instanceof GrammyError ? String(error.error_code) : "network_error", "warn");
+      throw error;
+    }
+  });
+}
