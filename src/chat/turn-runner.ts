@@ -56,6 +56,8 @@ export async function runAgentTurn(deps: TurnDeps, initial: ActiveTurn): Promise
   const controller = new AbortController();
   const abortFromOutside = () => controller.abort();
   deps.signal?.addEventListener("abort", abortFromOutside);
+  // A /cancel or a block that came while the status was being sent must still stop the turn.
+  if (deps.signal?.aborted) controller.abort();
   let abortReason: "timeout" | "heartbeats" | undefined;
   const watchdog = setInterval(
     () => {
