@@ -213,6 +213,11 @@ export class ChatDurableObject extends DurableObject<Env> {
 
   // --- test and operator hooks (RPC) -------------------------------------------------------------
 
+  /** Runs the alarm handler now, beside the real alarm: tests use it to prove a doubled alarm is harmless. */
+  async runAlarmNow(): Promise<void> {
+    await this.alarm();
+  }
+
   /** Deletes everything this object stores about its chat (used by /forget and tests). */
   async forgetEverything(): Promise<void> {
     await this.ctx.storage.deleteAlarm();
