@@ -113,6 +113,7 @@ export class ChatDurableObject extends DurableObject<Env> {
     const work = await this.chatWork(update);
     if (!work) return "no chat";
     const bot = await this.botFor(work);
+    await work.noteIncoming(update);
     const taken = await this.desk?.intercept(update, bot, work);
     if (taken) return taken;
     await bot.handleUpdate(update as unknown as Parameters<Bot["handleUpdate"]>[0]);

@@ -45,6 +45,10 @@ export class ChatWork {
   readonly actions: ChatActions;
   private api: Api<RawApi> | undefined;
   private liveTurn: { id: string; controller: AbortController; done: Promise<void> } | undefined;
+  /** Tail of the chain that serialises changes to the queue and the claim of the next turn. */
+  private queueChain: Promise<unknown> = Promise.resolve();
+  /** Set on Telegram's first 403 so sends already under way stop at once, before storage says so. */
+  private refusedByTelegram = false;
   private readonly renders: RenderFlow;
   private readonly media: MediaFlow;
 
@@ -134,24 +138,28 @@ export class ChatWork {
       await this.deps.storage.delete("awaitingInstruction");
       options = { ...options, oneShot: true };
     }
-    const queue = await this.queue();
-    const turn = await this.currentTurn();
     const item: QueuedTurn = {
       id: this.deps.newId(),
       text,
       origin,
       queuedAt: this.deps.now(),
-      ...(options.oneShot ? { oneShot: true } : {}),
+      ...(options.oneShot || options.wantsVideo ? { oneShot: true } : {}),
     };
-    const busy = turn !== undefined || queue.length > 0 || (await this.renders.isActive());
-    if (busy && queue.length >= this.deps.config.QUEUE_LIMIT) {
+    const placed = await this.serially(async () => {
+      const queue = await this.queue();
+      const busy = this.liveTurn !== undefined || (await this.currentTurn()) !== undefined || queue.length > 0;
+      const holding = busy || (await this.renders.isActive());
+      if (holding && queue.length >= this.deps.config.QUEUE_LIMIT) return { full: true as const };
+      queue.push(item);
+      await this.deps.storage.put(KEYS.queue, queue);
+      return { full: false as const, holding, position: queue.length };
+    });
+    if (placed.full) {
       await this.senderFor(origin).send(t(origin.lang).queueFull, { replyTo: origin.messageId });
       return;
     }
-    queue.push(options.wantsVideo ? { ...item, oneShot: true } : item);
-    await this.deps.storage.put(KEYS.queue, queue);
-    if (busy) {
-      await this.senderFor(origin).send(t(origin.lang).queued(queue.length), { replyTo: origin.messageId });
+    if (placed.holding) {
+      await this.senderFor(origin).send(t(origin.lang).queued(placed.position), { replyTo: origin.messageId });
       await this.deps.requestWake(this.deps.now() + this.deps.config.WATCHDOG_INTERVAL_MS);
       return;
     }
@@ -174,7 +182,24 @@ export class ChatWork {
     return true;
   }
 
-  private async startNextTurn(): Promise<void> {
+  /**
+   * Runs queue changes one after another. A finished turn, a new instruction, a Retry and the alarm can
+   * all reach for the queue at once; interleaved at their awaits, two of them could claim the same head
+   * (one message sent twice) or a push could overwrite a claim. Storage input gates do not prevent that:
+   * they hold back new events, not code already running in this object.
+   */
+  private serially<T>(change: () => Promise<T>): Promise<T> {
+    const run = this.queueChain.then(change);
+    this.queueChain = run.catch(() => undefined);
+    return run;
+  }
+
+  private startNextTurn(): Promise<void> {
+    return this.serially(() => this.claimNextTurn());
+  }
+
+  /** Starts the queue's head unless a turn, a render or media work holds the queue. Only via startNextTurn. */
+  private async claimNextTurn(): Promise<void> {
     if (this.liveTurn || (await this.currentTurn())) return;
     // A render in progress holds the queue: a new instruction would change the draft being rendered.
     if (await this.renders.isActive()) return;
@@ -332,7 +357,20 @@ export class ChatWork {
     return flags?.unreachable === true;
   }
 
+  /**
+   * Telegram lets only a user who has not blocked the bot write to it, so a message, a button press or a
+   * "member" status in a private chat means a chat marked unreachable after a 403 can be served again.
+   */
+  async noteIncoming(update: Record<string, unknown>): Promise<void> {
+    if (!reachableAgain(update)) return;
+    this.refusedByTelegram = false;
+    if (!(await this.unreachable())) return;
+    const flags = (await readKey(this.deps.storage, KEYS.flags, SCHEMAS.flags)) ?? {};
+    await this.deps.storage.put(KEYS.flags, { ...flags, unreachable: false });
+  }
+
   private async markUnreachable(): Promise<void> {
+    this.refusedByTelegram = true;
     const flags = (await readKey(this.deps.storage, KEYS.flags, SCHEMAS.flags)) ?? {};
     this.liveTurn?.controller.abort();
     await this.deps.storage.put({ [KEYS.flags]: { ...flags, unreachable: true }, [KEYS.queue]: [] });
@@ -345,6 +383,7 @@ export class ChatWork {
     const sender = createChatSender(this.requireApi(), { chatId: origin.chatId, threadId: origin.threadId });
     // Any refusal to deliver marks the chat unreachable, so nothing keeps pushing to it.
     const guard = async <T>(call: () => Promise<T>): Promise<T> => {
+      if (this.refusedByTelegram) throw new ChatUnreachableError(origin.chatId);
       try {
         return await call();
       } catch (error) {
@@ -416,12 +455,12 @@ export class ChatWork {
         quick(origin, async (sender) => void (await sender.send(t(origin.lang).help, { replyTo: origin.messageId }))),
       credits: (origin) =>
         quick(origin, async (sender) => {
-          const balance = await this.session.run(origin.lang, (project) => project.client.credits());
+          const balance = await this.session.read(origin.lang, (project) => project.client.credits());
           await sender.send(t(origin.lang).credits(balance), { replyTo: origin.messageId });
         }),
       timeline: (origin) =>
         quick(origin, async (sender) => {
-          const state = await this.session.run(origin.lang, (project) =>
+          const state = await this.session.read(origin.lang, (project) =>
             project.client.state(project.record.sessionId),
           );
           const summary = formatTimeline(describeTimeline((state.draft ?? {}) as DraftLike), origin.lang);
@@ -533,6 +572,21 @@ export class ChatWork {
   registerUrl(): Promise<string | undefined> {
     return registerUrl({ session: this.session, config: this.deps.config });
   }
+}
+
+/**
+ * Whether an update shows the bot may write to the chat again: the user of a private chat wrote or
+ * pressed a button (blocked bots get neither), or the bot became a member again (unblocked, re-added).
+ */
+function reachableAgain(update: Record<string, unknown>): boolean {
+  type ChatOf = { chat?: { type?: string } };
+  const message = (update.message ?? update.edited_message) as ChatOf | undefined;
+  if (message?.chat?.type === "private") return true;
+  const callback = update.callback_query as { message?: ChatOf } | undefined;
+  if (callback?.message?.chat?.type === "private") return true;
+  const member = update.my_chat_member as (ChatOf & { new_chat_member?: { status?: string } }) | undefined;
+  const status = member?.new_chat_member?.status;
+  return status === "member" || status === "administrator";
 }
 
 export type { NemoClient };

@@ -1,6 +1,12 @@
 import type { Config } from "../config";
 import type { NemoClient } from "../nemo/client";
-import { NemoRateLimitedError, NemoSessionNotFoundError, NemoTokenInvalidError } from "../nemo/errors";
+import {
+  NemoHttpError,
+  NemoRateLimitedError,
+  NemoSessionNotFoundError,
+  NemoTokenInvalidError,
+  NemoTransportError,
+} from "../nemo/errors";
 import type { ChatRecord, ChatStore } from "../store/chat-record";
 import type { Lang } from "../telegram/messages";
 
@@ -17,6 +23,18 @@ export type SessionDeps = {
   /** Told when the old project could not be found and a new one was started. */
   onSessionReplaced: () => Promise<void>;
 };
+
+/**
+ * Pauses before each further attempt of a read that failed with a 5xx or in transit. Short and bounded:
+ * a read is what a user is waiting on (credits, timeline), and a backend that is still failing after
+ * about a second is reported rather than waited out.
+ */
+export const READ_RETRY_DELAYS_MS = [200, 800] as const;
+
+/** A failure worth another try for a call that changes nothing: the server erred or the answer was lost. */
+export function isTransientFailure(error: unknown): boolean {
+  return error instanceof NemoTransportError || (error instanceof NemoHttpError && error.isServerError);
+}
 
 /**
  * Token and session lifecycle for one chat, with the seeds' recovery rules: 1001 → a new anonymous
@@ -118,6 +136,21 @@ export function createNemoSession(deps: SessionDeps) {
             continue;
           }
           throw error;
+        }
+      }
+    },
+    /**
+     * `run` for calls that only read (state, credits, render status): safe to repeat, so a 5xx or a lost
+     * answer is retried with backoff (READ_RETRY_DELAYS_MS). Never use it for /run_sse or uploads.
+     */
+    async read<T>(lang: Lang, call: (project: Project) => Promise<T>): Promise<T> {
+      for (let attempt = 0; ; attempt++) {
+        try {
+          return await this.run(lang, call);
+        } catch (error) {
+          const delay = READ_RETRY_DELAYS_MS[attempt];
+          if (delay === undefined || !isTransientFailure(error)) throw error;
+          await deps.sleep(delay);
         }
       }
     },

@@ -36,7 +36,7 @@ export async function recheckTurn(
 ): Promise<RecheckOutcome> {
   const lang = turn.origin.lang;
   const texts = t(lang);
-  const state = await deps.session.run(lang, (project) => project.client.state(project.record.sessionId));
+  const state = await deps.session.read(lang, (project) => project.client.state(project.record.sessionId));
   const after = (state.draft ?? {}) as DraftLike;
   const changes = diffDrafts((turn.snapshot ?? {}) as DraftLike, after);
   const recheck = turn.recheck ?? { nextAt: deps.now(), delayMs: 1, unchangedReads: 0 };

@@ -1,6 +1,12 @@
 import type { Config } from "../config";
 import { type DraftLike, diffDrafts, formatChanges, isExportable, suggestNextSteps } from "../nemo/draft";
-import { NemoError, NemoHttpError, NemoInsufficientCreditsError, NemoTransportError } from "../nemo/errors";
+import {
+  NemoError,
+  NemoHttpError,
+  NemoInsufficientCreditsError,
+  NemoRateLimitedError,
+  NemoTransportError,
+} from "../nemo/errors";
 import { type GuiAction, translateAgentText } from "../nemo/gui";
 import { t } from "../telegram/messages";
 import type { ChatSender } from "../telegram/sender";
@@ -45,7 +51,7 @@ export async function runAgentTurn(deps: TurnDeps, initial: ActiveTurn): Promise
   await sender.action("typing");
 
   if (turn.snapshot === undefined) {
-    const state = await session.run(lang, (project) => project.client.state(project.record.sessionId));
+    const state = await session.read(lang, (project) => project.client.state(project.record.sessionId));
     await save({ snapshot: state.draft ?? {} });
   }
 
@@ -70,8 +76,11 @@ export async function runAgentTurn(deps: TurnDeps, initial: ActiveTurn): Promise
         controller.abort();
       } else if (now() - lastStatusAt >= config.STILL_WORKING_INTERVAL_MS && turn.statusMessageId !== undefined) {
         lastStatusAt = now();
-        void sender.edit(turn.statusMessageId, `${stage}\n${texts.stillWorking(elapsed)}`).catch(() => {});
-        void sender.action("typing");
+        // One after the other: after a refused edit (403) the chat action must not be attempted too.
+        void sender
+          .edit(turn.statusMessageId, `${stage}\n${texts.stillWorking(elapsed)}`)
+          .then(() => sender.action("typing"))
+          .catch(() => {});
       }
     },
     Math.max(25, Math.min(config.STILL_WORKING_INTERVAL_MS, 5_000) / 4),
@@ -144,7 +153,7 @@ export async function runAgentTurn(deps: TurnDeps, initial: ActiveTurn): Promise
   }
 
   if (!turn.sawText) {
-    const after = await session.run(lang, (project) => project.client.state(project.record.sessionId));
+    const after = await session.read(lang, (project) => project.client.state(project.record.sessionId));
     const changes = diffDrafts(turn.snapshot as DraftLike, (after.draft ?? {}) as DraftLike);
     if (changes.length === 0) return { kind: "recover" };
     await sender.send(
@@ -158,7 +167,7 @@ export async function runAgentTurn(deps: TurnDeps, initial: ActiveTurn): Promise
   }
   await clearStatus(deps, turn);
   const draft = await session
-    .run(lang, (project) => project.client.state(project.record.sessionId))
+    .read(lang, (project) => project.client.state(project.record.sessionId))
     .then((state) => state.draft as DraftLike | undefined)
     .catch(() => undefined);
   return { kind: "done", actions: [...actions], exportable: draft ? isExportable(draft) : false };
@@ -177,6 +186,9 @@ export async function registerUrl(deps: Pick<TurnDeps, "session" | "config">): P
 /** The user-facing sentence for a failure that ended a request before it reached the agent. */
 export function messageForError(error: unknown, lang: "en" | "zh"): string {
   const texts = t(lang);
-  if (error instanceof NemoHttpError && error.status === 429) return texts.rateLimited;
+  // NemoRateLimitedError is its own class (not an NemoHttpError): a 429 that outlived its one retry.
+  if (error instanceof NemoRateLimitedError || (error instanceof NemoHttpError && error.status === 429)) {
+    return texts.rateLimited;
+  }
   return texts.backendError;
 }
