@@ -6,7 +6,7 @@ import type { NemoClient } from "../nemo/client";
 import { type DraftLike, describeTimeline, formatTimeline } from "../nemo/draft";
 import type { QuotaHooks } from "../operator/quota-hooks";
 import type { ChatStore } from "../store/chat-record";
-import { CALLBACK, type ChatActions, type MediaMessage } from "../telegram/bot";
+import { CALLBACK, type ChatActions, type MediaMessage, projectTag } from "../telegram/bot";
 import { type Lang, langFromCode, t } from "../telegram/messages";
 import { type ChatSender, ChatUnreachableError, createChatSender } from "../telegram/sender";
 import { createMediaFlow, type MediaFlow } from "./media-flow";
@@ -495,14 +495,21 @@ export class ChatWork {
           await this.media.clear();
           await sender.send(t(origin.lang).cancelled, { replyTo: origin.messageId });
         }),
-      newProject: (origin, confirmed) =>
+      newProject: (origin, confirmed, replacing) =>
         quick(origin, async (sender) => {
           const texts = t(origin.lang);
+          const current = projectTag((await this.session.record()).sessionId);
           if (!confirmed) {
+            const confirm = { text: texts.buttons.confirmNew, callback_data: CALLBACK.newConfirm(current) };
             await sender.send(texts.newProjectConfirm, {
               replyTo: origin.messageId,
-              buttons: { inline_keyboard: [[{ text: texts.buttons.confirmNew, callback_data: CALLBACK.newConfirm }]] },
+              buttons: { inline_keyboard: [[confirm]] },
             });
+            return;
+          }
+          // The project this confirmation was for is already replaced: a second press starts nothing.
+          if (replacing !== undefined && replacing !== current) {
+            await sender.send(texts.newProjectAlreadyStarted, { replyTo: origin.messageId });
             return;
           }
           await this.session.newProject(origin.lang);

@@ -22,7 +22,8 @@ export interface ChatActions {
   mediaLinks(origin: Origin, text: string): Promise<boolean>;
   unsupportedMedia(origin: Origin): Promise<void>;
   cancel(origin: Origin): Promise<void>;
-  newProject(origin: Origin, confirmed: boolean): Promise<void>;
+  /** Asks first; `replacing` is the project tag the confirmation button was made for (see `projectTag`). */
+  newProject(origin: Origin, confirmed: boolean, replacing?: string): Promise<void>;
   openLink(origin: Origin): Promise<void>;
   language(origin: Origin, choice?: Lang): Promise<void>;
   retry(origin: Origin, turnId: string): Promise<void>;
@@ -57,11 +58,17 @@ export const CALLBACK = {
   timeline: "x:timeline",
   credits: "x:credits",
   open: "x:open",
-  newConfirm: "x:new:yes",
+  /** Names the project it would replace, so a second press (or an old confirmation) does not start another. */
+  newConfirm: (replacing: string) => `x:new:yes:${replacing}`,
   retryTurn: (turnId: string) => `x:retry:${turnId}`,
   retryRender: "x:render:retry",
   language: (lang: Lang) => `x:lang:${lang}`,
 } as const;
+
+/** A short tag of a project for callback data (≤ 64 bytes in all): the tail of its session id. */
+export function projectTag(sessionId: string | undefined): string {
+  return sessionId ? sessionId.slice(-16) : "-";
+}
 
 export function createBot(config: Config, botInfo: UserFromGetMe, actions: ChatActions): Bot {
   const bot = new Bot(config.BOT_TOKEN, { botInfo, client: { apiRoot: config.TELEGRAM_API_ROOT } });
@@ -198,7 +205,8 @@ function callbackAction(data: string, origin: Origin, actions: ChatActions): (()
   if (data === CALLBACK.timeline) return () => actions.timeline(origin);
   if (data === CALLBACK.credits) return () => actions.credits(origin);
   if (data === CALLBACK.open) return () => actions.openLink(origin);
-  if (data === CALLBACK.newConfirm) return () => actions.newProject(origin, true);
+  const confirmNew = /^x:new:yes(?::(.+))?$/.exec(data);
+  if (confirmNew) return () => actions.newProject(origin, true, confirmNew[1]);
   if (data === CALLBACK.retryRender) return () => actions.retryRender(origin);
   const retry = /^x:retry:(.+)$/.exec(data);
   if (retry?.[1]) {

@@ -190,6 +190,7 @@ const en = {
   newProjectConfirm:
     "Start a new project? Your current one stays in your NemoVideo account, but I'll stop editing it here.",
   newProjectDone: "✅ New project started. Send photos or clips and tell me what to make.",
+  newProjectAlreadyStarted: "✅ That new project is already started — send photos or clips and tell me what to make.",
   openLink: "🌐 Open your project in NemoVideo to preview or fine-tune it in the browser:",
   languageChoose: "🌐 Choose a language:",
   languageSet: "✅ I'll speak English from now on.",
@@ -337,6 +338,7 @@ const zh: Messages = {
   nothingToCancel: "现在没有正在进行的任务。",
   newProjectConfirm: "要新建项目吗？当前项目会保留在你的 NemoVideo 账户中，但我在这里不再编辑它。",
   newProjectDone: "✅ 已新建项目。发送照片或片段，并告诉我想做什么。",
+  newProjectAlreadyStarted: "✅ 新项目已经建好了 — 发送照片或片段，并告诉我想做什么。",
   openLink: "🌐 在浏览器中打开 NemoVideo 项目，预览或精细调整：",
   languageChoose: "🌐 请选择语言：",
   languageSet: "✅ 之后我会用中文和你交流。",

@@ -86,6 +86,10 @@ describe("commands and buttons", () => {
     const pressed = await press(dataOf(ask, "Start a new project"), user.id, ask.message_id, user);
     await waitForBotText(user.id, "New project started", pressed.at);
     expect(creates()).toBe(before + 1);
+    // A second press of the same confirmation (a double tap, or scrolling back) starts nothing more.
+    const again = await press(dataOf(ask, "Start a new project"), user.id, ask.message_id, user);
+    await waitForBotText(user.id, "already started", again.at);
+    expect(creates()).toBe(before + 1);
   });
 
   it("/open gives the claim link as a button, never the account token", async () => {
