@@ -245,13 +245,14 @@ export function createMediaFlow(deps: MediaFlowDeps) {
       bySender.set(key, [...(bySender.get(key) ?? []), album]);
     }
     for (const group of bySender.values()) {
-      const items = group.flatMap((album) => album.items).sort((a, b) => a.messageId - b.messageId);
-      const privateChat = (group[0]?.origin.chatId ?? 0) > 0;
-      if (!privateChat && !items.some((item) => item.addressed === true)) continue; // a group album not for us
-      const captioned = group.find((album) => album.caption?.trim());
-      const origin = captioned?.origin ?? group[0]?.origin;
-      if (!origin) continue;
-      await enqueueBatch(origin, items, captioned?.caption);
+      for (const run of splitAlbumRuns(group)) {
+        const items = run.flatMap((album) => album.items).sort((a, b) => a.messageId - b.messageId);
+        const head = run[0];
+        if (!head) continue;
+        const privateChat = head.origin.chatId > 0;
+        if (!privateChat && !items.some((item) => item.addressed === true)) continue; // a group album not for us
+        await enqueueBatch(head.origin, items, head.caption);
+      }
     }
   }
 
@@ -354,6 +355,22 @@ export class TelegramDownloadError extends Error {
   constructor(readonly status: number) {
     super(`Telegram file download failed with HTTP ${status}`);
   }
+}
+
+/**
+ * One sender's settled albums in message order, cut into the albums they were meant as: Telegram splits
+ * more than 10 items into groups and only the first carries the caption, so an album without a caption
+ * continues the one before it, while an album with its own caption starts anew.
+ */
+function splitAlbumRuns(albums: Album[]): Album[][] {
+  const firstMessage = (album: Album) => Math.min(...album.items.map((item) => item.messageId));
+  const runs: Album[][] = [];
+  for (const album of [...albums].sort((a, b) => firstMessage(a) - firstMessage(b))) {
+    const current = runs.at(-1);
+    if (current && !album.caption?.trim()) current.push(album);
+    else runs.push([album]);
+  }
+  return runs;
 }
 
 const MIME_EXTENSIONS: Record<string, string> = {
