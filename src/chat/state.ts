@@ -66,6 +66,27 @@ export const RenderJobSchema = object({
   phase: zEnum(["polling", "delivering", "delivered", "failed", "cancelled"]),
   deliveredMessageId: optional(number()),
   transientErrors: optional(number()),
+  /** Hash of the submitted draft: a second export of the same draft joins the running render. */
+  draftHash: optional(string()),
+  /** Canvas and length from the draft, for sendVideo when the status does not report them. */
+  video: optional(object({ width: optional(number()), height: optional(number()), duration: optional(number()) })),
+  /** The completed render's output, kept so a delivery resumed after a restart needs no new poll. */
+  output: optional(
+    object({
+      url: optional(string()),
+      size: optional(number()),
+      width: optional(number()),
+      height: optional(number()),
+      duration: optional(number()),
+    }),
+  ),
+  /** Deliveries started; a delivery cut by a restart is started again, a few times at most. */
+  deliveryAttempts: optional(number()),
+  /**
+   * Set while a sendVideo is under way, to the Open link it carries: when its answer never came (a restart,
+   * a cut connection), the next attempt first looks for that video in the chat instead of sending another.
+   */
+  uploadOpenUrl: optional(string()),
 });
 export type RenderJob = output<typeof RenderJobSchema>;
 
@@ -117,6 +138,8 @@ export const KEYS = {
   queue: "queue",
   turn: "turn",
   renders: "renders",
+  /** One key per render job (`render:<id>`), so jobs written at the same time never overwrite each other. */
+  renderPrefix: "render:",
   albums: "albums",
   flags: "flags",
   pendingMedia: "pendingMedia",

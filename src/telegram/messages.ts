@@ -152,6 +152,7 @@ const en = {
   exportQueued: "🕒 I'll export as soon as the current job finishes.",
   renderQueued: "⏳ Rendering… this usually takes about 30 seconds.",
   renderProgress: (pct: number) => `⏳ Rendering… ${num(Math.min(100, Math.max(0, pct)))}%`,
+  renderAlreadyRunning: "⏳ This version is already rendering — the video will come here when it is ready.",
   renderDone: (title?: string) => (title ? `✅ Video ready: ${bold(title)}` : "✅ Video ready!"),
   renderFailed: (reason?: string) =>
     `❌ The export failed${reason ? `: ${escapeHtml(reason)}` : "."} Tap Retry or send /export again.`,
@@ -304,6 +305,7 @@ const zh: Messages = {
   exportQueued: "🕒 当前任务完成后我会马上导出。",
   renderQueued: "⏳ 正在渲染… 通常需要约 30 秒。",
   renderProgress: (pct: number) => `⏳ 正在渲染… ${num(Math.min(100, Math.max(0, pct)))}%`,
+  renderAlreadyRunning: "⏳ 这个版本已经在渲染了，完成后视频会发到这里。",
   renderDone: (title?: string) => (title ? `✅ 视频已完成：${bold(title)}` : "✅ 视频已完成！"),
   renderFailed: (reason?: string) =>
     `❌ 导出失败${reason ? `：${escapeHtml(reason)}` : "。"}点“重试”或再发送 /export。`,
