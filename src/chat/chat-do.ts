@@ -239,10 +239,10 @@ export class ChatDurableObject extends DurableObject<Env> {
     return { keys: [...(await this.ctx.storage.list()).keys()], alarm: await this.ctx.storage.getAlarm() };
   }
 
-  /** Test-only: moves this chat's quota clock forward (e.g. past UTC midnight) without waiting. */
-  async operatorAdvanceClock(ms: number): Promise<void> {
+  /** Test-only: shifts this chat's quota clock by `ms` (e.g. past UTC midnight) without waiting. */
+  async operatorShiftClock(ms: number): Promise<void> {
     await this.chatWork();
-    await (this.desk ?? this.bareDesk()).advanceClock(ms);
+    await (this.desk ?? this.bareDesk()).shiftClock(ms);
   }
 
   /** A desk for an object that has never seen its chat (blocked before its first update). */

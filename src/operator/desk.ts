@@ -61,14 +61,12 @@ export class OperatorDesk {
       chat: hashChatId(deps.chatId),
       runInBackground: deps.runInBackground,
     });
-    this.quotaHooks = createQuotaHooks(
-      createQuotas({
-        storage,
-        limits: { turnsPerUser: config.DAILY_TURNS_PER_USER, rendersPerChat: config.DAILY_RENDERS_PER_CHAT },
-        now: () => Date.now() + this.clockOffsetMs,
-      }),
+    const quotas = createQuotas({
       storage,
-    );
+      limits: { turnsPerUser: config.DAILY_TURNS_PER_USER, rendersPerChat: config.DAILY_RENDERS_PER_CHAT },
+      now: () => Date.now() + this.clockOffsetMs,
+    });
+    this.quotaHooks = createQuotaHooks(quotas);
     this.nemoFetch = observeNemoFetch({
       config,
       chatId: deps.chatId,
@@ -77,6 +75,7 @@ export class OperatorDesk {
       measureCredits: config.ADMIN_USER_IDS.length > 0,
       storage,
       runInBackground: deps.runInBackground,
+      onRenderAccepted: () => quotas.countRender(),
     });
   }
 
@@ -131,7 +130,7 @@ export class OperatorDesk {
     await this.deps.wipeObject();
   }
 
-  async advanceClock(ms: number): Promise<void> {
+  async shiftClock(ms: number): Promise<void> {
     this.clockOffsetMs += ms;
     await this.deps.storage.put(CLOCK_OFFSET_KEY, this.clockOffsetMs);
   }

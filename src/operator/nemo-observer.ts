@@ -58,6 +58,8 @@ export type NemoObserverDeps = {
   measureCredits: boolean;
   storage: DurableObjectStorage;
   runInBackground: (promise: Promise<unknown>) => void;
+  /** NemoVideo accepted a render submit: the chat's daily render count goes up. */
+  onRenderAccepted: () => Promise<void>;
 };
 
 const BALANCE_KEY = "op:balance";
@@ -83,15 +85,17 @@ export function observeNemoFetch(deps: NemoObserverDeps): typeof fetch {
   async function afterResponse(route: NemoRoute, response: Response): Promise<void> {
     const ok = response.status >= 200 && response.status < 300;
     if (route === "run_sse" || route === "render-submit") {
-      if (ok) stats.report(route === "run_sse" ? "turn" : "render");
-      else if (!RETRIED.has(response.status)) stats.report("failure");
+      if (!ok) {
+        if (!RETRIED.has(response.status)) stats.report("failure");
+        return;
+      }
+      stats.report(route === "run_sse" ? "turn" : "render");
+      if (route === "render-submit") await deps.onRenderAccepted();
       return;
     }
-    if (!ok || !deps.measureCredits) {
-      if (ok && route === "render-status") await renderFailed(response);
-      return;
-    }
+    if (!ok) return;
     if (route === "render-status") await renderFailed(response);
+    if (!deps.measureCredits) return;
     if (route === "credits") {
       const parsed = BalanceSchema.safeParse(
         await response
@@ -99,9 +103,9 @@ export function observeNemoFetch(deps: NemoObserverDeps): typeof fetch {
           .json()
           .catch(() => undefined),
       );
-      const data = parsed.success ? parsed.data.data : undefined;
-      const total = data?.total ?? (data?.available ?? 0) + (data?.frozen ?? 0);
-      if (data) await sawBalance(total);
+      if (!parsed.success) return;
+      const data = parsed.data.data;
+      await sawBalance(data.total ?? (data.available ?? 0) + (data.frozen ?? 0));
     }
     if (route === "anonymous-token") {
       const parsed = IssuedSchema.safeParse(

@@ -1,4 +1,4 @@
-import { KEYS, type Origin, readKey, SCHEMAS } from "../chat/state";
+import type { Origin } from "../chat/state";
 import { t } from "../telegram/messages";
 import type { ChatSender } from "../telegram/sender";
 import type { Quotas } from "./quotas";
@@ -14,8 +14,7 @@ export type QuotaHooks = {
   ): F;
 };
 
-export function createQuotaHooks(quotas: Quotas, storage: DurableObjectStorage): QuotaHooks {
-  const renderIds = async () => Object.keys((await readKey(storage, KEYS.renders, SCHEMAS.renders)) ?? {});
+export function createQuotaHooks(quotas: Quotas): QuotaHooks {
   return {
     async allowTurn(origin, sender) {
       const verdict = await quotas.takeTurn(origin.userId);
@@ -43,15 +42,15 @@ export function createQuotaHooks(quotas: Quotas, storage: DurableObjectStorage):
             });
             return;
           }
-          // Only a render that was really submitted counts: "nothing to export" or a refused export costs none.
-          const before = new Set(await renderIds());
+          // Only a render NemoVideo accepted counts (the observed fetch counts it): "nothing to export"
+          // or a refused export costs nothing.
+          const before = await quotas.rendersToday();
           await flow.start(origin);
-          const submitted = (await renderIds()).some((id) => !before.has(id));
-          if (!submitted) return;
-          const counted = await quotas.countRender();
-          if (counted.kind === "allowed") {
-            await senderFor(origin).send(texts.rendersLeft(counted.left, counted.limit, counted.resetInMs));
-          }
+          if ((await quotas.rendersToday()) === before) return;
+          const now = await quotas.peekRender();
+          if (now.kind === "unlimited") return;
+          const left = now.kind === "allowed" ? now.left : 0;
+          await senderFor(origin).send(texts.rendersLeft(left, now.limit, now.resetInMs));
         },
       };
     },

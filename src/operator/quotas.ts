@@ -50,56 +50,39 @@ export function createQuotas(deps: QuotaDeps) {
     return { state: stored?.day === day ? stored : { day, turns: {}, renders: 0 }, now };
   }
 
-  /** Counts one unit against `limit` when one is left; `used` reads and `bump` updates the counter. */
-  async function take(
-    limit: number | undefined,
-    used: (state: QuotaState) => number,
-    bump: (state: QuotaState) => QuotaState,
-    commit: boolean,
-  ): Promise<QuotaVerdict> {
-    if (limit === undefined) return { kind: "unlimited" };
-    const { state, now } = await today();
-    const resetInMs = msUntilUtcMidnight(now);
-    const count = used(state);
-    if (count >= limit) return { kind: "used-up", limit, resetInMs };
-    if (commit) await storage.put(QUOTA_KEY, bump(state));
-    return { kind: "allowed", left: limit - count - 1, limit, resetInMs };
-  }
-
   const userKey = (userId: number | undefined) => (userId === undefined ? "chat" : String(userId));
 
   return {
     /** Counts an agent turn for this user, or says the day's turns are used up. */
-    takeTurn(userId: number | undefined): Promise<QuotaVerdict> {
+    async takeTurn(userId: number | undefined): Promise<QuotaVerdict> {
+      const limit = limits.turnsPerUser;
+      if (limit === undefined) return { kind: "unlimited" };
       const key = userKey(userId);
-      return take(
-        limits.turnsPerUser,
-        (state) => state.turns[key] ?? 0,
-        (state) => ({ ...state, turns: { ...state.turns, [key]: (state.turns[key] ?? 0) + 1 } }),
-        true,
-      );
+      const { state, now } = await today();
+      const resetInMs = msUntilUtcMidnight(now);
+      const used = state.turns[key] ?? 0;
+      if (used >= limit) return { kind: "used-up", limit, resetInMs };
+      await storage.put(QUOTA_KEY, { ...state, turns: { ...state.turns, [key]: used + 1 } });
+      return { kind: "allowed", left: limit - used - 1, limit, resetInMs };
     },
-    /** Whether the chat may start another render today, without counting it. */
-    peekRender(): Promise<QuotaVerdict> {
-      return take(
-        limits.rendersPerChat,
-        (state) => state.renders,
-        (state) => state,
-        false,
-      );
+    /** Whether the chat may start another render today, and how many are left, without counting one. */
+    async peekRender(): Promise<QuotaVerdict> {
+      const limit = limits.rendersPerChat;
+      if (limit === undefined) return { kind: "unlimited" };
+      const { state, now } = await today();
+      const resetInMs = msUntilUtcMidnight(now);
+      if (state.renders >= limit) return { kind: "used-up", limit, resetInMs };
+      return { kind: "allowed", left: limit - state.renders, limit, resetInMs };
     },
-    /** Counts a render that was submitted. */
-    countRender(): Promise<QuotaVerdict> {
-      return take(
-        limits.rendersPerChat === undefined ? undefined : Number.MAX_SAFE_INTEGER,
-        (state) => state.renders,
-        (state) => ({ ...state, renders: state.renders + 1 }),
-        true,
-      ).then(async (verdict) => {
-        if (verdict.kind !== "allowed" || limits.rendersPerChat === undefined) return verdict;
-        const { state } = await today();
-        return { ...verdict, left: Math.max(0, limits.rendersPerChat - state.renders), limit: limits.rendersPerChat };
-      });
+    /** Renders submitted today (counted when NemoVideo accepts the submit). */
+    async rendersToday(): Promise<number> {
+      return (await today()).state.renders;
+    },
+    /** Counts a render NemoVideo accepted; nothing is stored while no render limit is set. */
+    async countRender(): Promise<void> {
+      if (limits.rendersPerChat === undefined) return;
+      const { state } = await today();
+      await storage.put(QUOTA_KEY, { ...state, renders: state.renders + 1 });
     },
   };
 }
