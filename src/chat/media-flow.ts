@@ -151,7 +151,7 @@ export function createMediaFlow(deps: MediaFlowDeps) {
       });
       batch = { ...batch, statusMessageId };
     }
-    if (!(await saveBatch(batch))) return;
+    if (!(await saveBatch(batch))) return abandon(batch, sender);
 
     for (let index = 0; index < batch.items.length; index++) {
       const item = batch.items[index];
@@ -161,15 +161,20 @@ export function createMediaFlow(deps: MediaFlowDeps) {
       if (attempts > MAX_UPLOAD_STARTS) outcome = "failed";
       else {
         batch.items[index] = { ...item, attempts };
-        if (!(await saveBatch(batch))) return;
+        if (!(await saveBatch(batch))) return abandon(batch, sender);
         outcome = await uploadOne(batch.origin, item);
       }
       batch.items[index] = { ...item, attempts, outcome };
-      if (!(await saveBatch(batch))) return;
+      if (!(await saveBatch(batch))) return abandon(batch, sender);
       if (batch.statusMessageId !== undefined)
         await sender.edit(batch.statusMessageId, texts.uploading(countDone(batch), toUpload)).catch(() => {});
     }
     await finish(batch, sender);
+  }
+
+  /** The batch was cancelled while a file was in flight: its progress message goes, the rest is dropped. */
+  async function abandon(batch: UploadBatch, sender: ChatSender): Promise<void> {
+    if (batch.statusMessageId !== undefined) await sender.remove(batch.statusMessageId).catch(() => {});
   }
 
   /** Reports the batch in its status message, drops it from storage and hands its caption to the agent. */

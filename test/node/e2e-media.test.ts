@@ -12,8 +12,12 @@ const ACCEPTED_LIST = /I accept: mp4, mov, avi, webm, mkv, jpg\/jpeg, png, gif, 
  */
 describe("media in", () => {
   let stack: Stack;
+  const workerOutput: string[] = [];
   beforeAll(async () => {
-    stack = await startStack({ nemo: { silentEditRate: 0, temporaryIssueRate: 0 } });
+    stack = await startStack({
+      nemo: { silentEditRate: 0, temporaryIssueRate: 0 },
+      onWorkerOutput: (_stream, text) => workerOutput.push(text),
+    });
   }, 60_000);
   afterAll(async () => {
     await stack?.close();
@@ -101,18 +105,22 @@ describe("media in", () => {
   it("answers voice notes, stickers and other documents with the accepted list, sending nothing", async () => {
     const { telegram } = stack;
     const chat = await openChat(stack);
-    await telegram.deliver(telegram.updates.voice({ from: from(chat) }));
-    await telegram.deliver(telegram.updates.sticker({ from: from(chat) }));
-    await telegram.deliver(
+    const refused = [
+      telegram.updates.voice({ from: from(chat) }),
+      telegram.updates.sticker({ from: from(chat) }),
       telegram.updates.document({ from: from(chat), fileName: "contract.pdf", mimeType: "application/pdf" }),
-    );
-    // A PDF that claims to be an image is still a PDF.
-    await telegram.deliver(
+      // A PDF that claims to be an image is still a PDF.
       telegram.updates.document({ from: from(chat), fileName: "scan.pdf", mimeType: "image/png" }),
-    );
+    ];
+    for (const update of refused) await telegram.deliver(update);
     await until(() => chat.botTexts().filter((text) => ACCEPTED_LIST.test(text)).length === 4);
     expect(uploadRequests(chat)).toHaveLength(0);
-    expect(chat.calls().filter((call) => call.method === "getFile")).toHaveLength(0);
+    const fileIds = refused.map((update) => {
+      const message = update.message;
+      return (message?.voice ?? message?.sticker ?? message?.document)?.file_id;
+    });
+    expect(fileIds.every(Boolean)).toBe(true);
+    expect(telegram.callsTo("getFile").filter((call) => fileIds.includes(String(call.params.file_id)))).toEqual([]);
   });
 
   it("gives the same answer when NemoVideo refuses the type (4001)", async () => {
@@ -322,7 +330,32 @@ describe("media in", () => {
     expect(chat.runs()).toHaveLength(0);
   });
 
-  it("never hands NemoVideo the bot token or a Telegram file URL", () => {
+  it("/cancel during an upload drops the batch and its progress message", async () => {
+    const { telegram, nemo } = stack;
+    const chat = await openChat(stack);
+    nemo.fault("upload", { delayMs: 1_500 });
+    await telegram.deliver(
+      telegram.updates.video({ from: from(chat), size: 1 * MB, fileName: "first.mp4", mediaGroupId: "g-cancel" }),
+    );
+    const second = telegram.updates.video({
+      from: from(chat),
+      size: 1 * MB,
+      fileName: "second.mp4",
+      mediaGroupId: "g-cancel",
+    });
+    await telegram.deliver(second);
+    await until(() => uploadRequests(chat).length === 1, 10_000, "the first upload to start");
+    await telegram.deliver(telegram.updates.command("cancel", { from: from(chat) }));
+    await chat.waitForText(/Cancelled|cancelled/);
+    await until(() => chat.calls("deleteMessage").length === 1, 10_000, "the progress message to go");
+    expect(chat.botTexts().some((text) => /Uploading|added/.test(text))).toBe(false);
+    // The second file is never fetched or sent.
+    expect(uploadRequests(chat)).toHaveLength(1);
+    const secondFile = second.message?.video?.file_id;
+    expect(telegram.callsTo("getFile").filter((call) => call.params.file_id === secondFile)).toEqual([]);
+  }, 30_000);
+
+  it("never hands NemoVideo the bot token or a Telegram file URL, nor logs them", () => {
     const { nemo, telegram } = stack;
     expect(nemo.requests.filter((request) => request.endpoint === "upload").length).toBeGreaterThan(10);
     for (const request of nemo.requests) {
@@ -331,5 +364,8 @@ describe("media in", () => {
       expect(seen).not.toContain(telegram.token.split(":")[1]);
       expect(seen).not.toMatch(/\/file\/bot/);
     }
+    const logs = workerOutput.join("");
+    expect(logs).toContain("upload_failed");
+    expect(logs).not.toContain(telegram.token.split(":")[1]);
   });
 });
