@@ -11,5 +11,5 @@ SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update
-$SUDO apt-get install -y chromium fonts-dejavu-core
+$SUDO apt-get install -y chromium fonts-dejavu-core fonts-noto-color-emoji
 /usr/bin/chromium --version

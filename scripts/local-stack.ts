@@ -321,7 +321,8 @@ Runs the bot locally with no accounts and prints the URL of a web chat that beha
   --sim-port <n>     NemoVideo simulator port (default 9101, env NEMO_SIM_PORT)
   --fake-port <n>    Telegram Bot API fake port (default 9102, env TELEGRAM_FAKE_PORT)
   --time-scale <x>   Speed of the simulated NemoVideo (default 0.1: a generation takes ~10-30 s)
-  --keep-state       Keep the Worker's storage from the last run (.wrangler/local-state)
+  --keep-state       Keep the Worker's storage from the last run
+  --persist-to <dir> Where wrangler dev keeps it (default .wrangler/local-state)
   --local            Run locally even when .dev.vars holds a real BOT_TOKEN
   --verbose          Show wrangler's output`;
 
@@ -338,7 +339,7 @@ export async function main(argv: string[]): Promise<number> {
     console.log(USAGE);
     return 0;
   }
-  const devVars = readDevVars(join(root, ".dev.vars"));
+  const devVars = readDevVars(stringFlag(flags, "dev-vars") ?? join(root, ".dev.vars"));
   if (isRealBotToken(devVars.BOT_TOKEN) && !flags.local) {
     console.log(
       [
@@ -382,6 +383,7 @@ export async function main(argv: string[]): Promise<number> {
       fakePort: numberOption(flags, "fake-port", "TELEGRAM_FAKE_PORT", DEFAULT_PORTS.fake),
       timeScale: Number(stringFlag(flags, "time-scale") ?? 0.1),
       keepState: flags["keep-state"] === true,
+      ...(stringFlag(flags, "persist-to") ? { persistTo: stringFlag(flags, "persist-to") as string } : {}),
       log,
       workerLog: (line) => {
         if (verbose || /error|exception|uncaught|✘|⚠/i.test(line)) console.log(`[worker] ${line}`);

@@ -50,6 +50,8 @@ const state = {
   actionTimer: undefined,
   busy: false,
   localNotices: [],
+  /** Whether the list follows new messages (the person has not scrolled up). */
+  stickToBottom: true,
 };
 
 // ---------- helpers ----------
@@ -265,16 +267,16 @@ function renderGroup(group) {
   }
   const meta = `<span class="meta">${edited ? "edited " : ""}${timeOf(group.key)}${out ? " ✓✓" : ""}</span>`;
   const bubbleClass = `bubble${hasMedia ? " has-media" : ""}${mediaOnly ? " media-only" : ""}`;
-  return `<div class="line"><div class="${bubbleClass}">${sender}${quote}${renderMediaHtml(items)}${textHtml}${meta}</div>
-    <button type="button" class="reply-action" title="Reply" data-reply="${first.message_id}">↩</button></div>
-    ${renderKeyboard(items.at(-1))}`;
+  return `<div class="line"><div class="msg"><div class="${bubbleClass}">${sender}${quote}${renderMediaHtml(items)}${textHtml}${meta}</div>
+    ${renderKeyboard(items.at(-1))}</div>
+    <button type="button" class="reply-action" title="Reply" data-reply="${first.message_id}">↩</button></div>`;
 }
 
 function render(data) {
   if (data.chatId !== state.chatId) return;
   state.messages = data.messages;
   const box = els.messages;
-  const nearBottom = box.scrollHeight - box.scrollTop - box.clientHeight < 120;
+  const nearBottom = state.stickToBottom;
   const groups = groupMessages(data.messages);
   const seen = new Set();
   let added = false;
@@ -357,6 +359,7 @@ function openChat(mode) {
   state.rows.clear();
   state.actionsSeen = -1;
   state.localNotices = [];
+  state.stickToBottom = true;
   els.messages.replaceChildren(els.empty);
   els.empty.hidden = false;
   els.tabPrivate.classList.toggle("active", mode === "private");
@@ -568,6 +571,20 @@ els.text.addEventListener("keydown", (event) => {
   }
 });
 els.text.addEventListener("input", autoGrow);
+els.messages.addEventListener("scroll", () => {
+  const box = els.messages;
+  state.stickToBottom = box.scrollHeight - box.scrollTop - box.clientHeight < 120;
+});
+// Photos and videos get their height when they load: keep following the newest message.
+for (const type of ["load", "loadedmetadata"]) {
+  els.messages.addEventListener(
+    type,
+    () => {
+      if (state.stickToBottom) els.messages.scrollTop = els.messages.scrollHeight;
+    },
+    true,
+  );
+}
 els.text.addEventListener("paste", (event) => {
   const files = [...(event.clipboardData?.files ?? [])];
   if (files.length) {
