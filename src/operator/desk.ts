@@ -98,7 +98,7 @@ export class OperatorDesk {
         return blocked ? "blocked" : "refused";
       }
     }
-    this.reportActive();
+    await this.reportActive();
     let passed = false;
     const ctx = new Context(update as unknown as Update, bot.api, bot.botInfo);
     await this.commands(work, bot).middleware()(ctx, async () => {
@@ -144,11 +144,12 @@ export class OperatorDesk {
     await createChatSender(bot.api, { chatId }).send(blocked ? texts.blocked : texts.notAllowed);
   }
 
-  private reportActive(): void {
+  /** At most hourly per chat, and awaited, so an admin's own /stats already counts their chat. */
+  private async reportActive(): Promise<void> {
     const now = Date.now();
     if (now - this.lastActiveReport < ACTIVE_REPORT_MS) return;
     this.lastActiveReport = now;
-    this.stats.report("active");
+    await this.stats.reportNow("active");
   }
 
   private commands(work: DeskWork, bot: Bot) {

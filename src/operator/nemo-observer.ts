@@ -89,12 +89,17 @@ export function observeNemoFetch(deps: NemoObserverDeps): typeof fetch {
         if (!RETRIED.has(response.status)) stats.report("failure");
         return;
       }
-      stats.report(route === "run_sse" ? "turn" : "render");
-      if (route === "render-submit") await deps.onRenderAccepted();
+      if (route === "run_sse") stats.report("turn");
+      // A submit answered 200 with a failed status started nothing: a failure, not a render.
+      else if (await renderFailed(response)) stats.report("failure");
+      else {
+        stats.report("render");
+        await deps.onRenderAccepted();
+      }
       return;
     }
     if (!ok) return;
-    if (route === "render-status") await renderFailed(response);
+    if (route === "render-status" && (await renderFailed(response))) stats.report("failure");
     if (!deps.measureCredits) return;
     if (route === "credits") {
       const parsed = BalanceSchema.safeParse(
@@ -118,13 +123,13 @@ export function observeNemoFetch(deps: NemoObserverDeps): typeof fetch {
     }
   }
 
-  async function renderFailed(response: Response): Promise<void> {
+  async function renderFailed(response: Response): Promise<boolean> {
     const body = await response
       .clone()
       .json()
       .catch(() => undefined);
     const status = parseRenderStatus(body);
-    if (status.ok && status.value.status === "failed") stats.report("failure");
+    return status.ok && status.value.status === "failed";
   }
 
   async function observed(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {

@@ -71,6 +71,8 @@ export class StatsDurableObject extends DurableObject<Env> {
 /** The chat side: fire-and-forget reports, so a stats hiccup never slows or breaks a chat. */
 export type StatsReporter = {
   report(kind: StatsEventKind, amount?: number): void;
+  /** `report`, awaited: for the rare event an answer depends on (a chat counted as active). */
+  reportNow(kind: StatsEventKind): Promise<void>;
   forgetChat(): Promise<void>;
 };
 
@@ -88,6 +90,10 @@ export function createStatsReporter(deps: {
           .catch(() => undefined),
       );
     },
+    reportNow: (kind) =>
+      stub()
+        .record([{ kind, chat: deps.chat }])
+        .catch(() => undefined),
     forgetChat: () => stub().forgetChat(deps.chat),
   };
 }
