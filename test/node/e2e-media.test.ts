@@ -322,6 +322,15 @@ describe("media in", () => {
     expect(nemo.session(chat.sessionId)?.turns).toEqual(["make it a 15-second tiktok"]);
   }, 30_000);
 
+  it("answers a link NemoVideo refuses (4001) with the accepted list, and sends no instruction", async () => {
+    const { nemo } = stack;
+    const chat = await openChat(stack);
+    nemo.fault("upload", { code: 4001, message: "unsupported file type" });
+    await chat.say("https://cdn.example.com/clips/odd.mkv make a tiktok of it");
+    await chat.waitForText(ACCEPTED_LIST);
+    expect(chat.runs()).toHaveLength(0);
+  });
+
   it("a link alone asks what to make", async () => {
     const chat = await openChat(stack);
     await chat.say("https://cdn.example.com/music/song.mp3");
