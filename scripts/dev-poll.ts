@@ -10,6 +10,9 @@
  * BOT_TOKEN and WEBHOOK_SECRET come from flags, the environment or `.dev.vars`. When you deploy, run
  * `npm run setup` to put the webhook back (dev:poll deleted it).
  */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Update } from "@grammyjs/types";
 import {
@@ -197,8 +200,39 @@ export async function main(argv: string[]): Promise<number> {
       const { startWrangler } = await import("./local-stack");
       const port = Number(stringFlag(flags, "port") ?? process.env.WORKER_PORT ?? 8787);
       console.log(`Starting the Worker (wrangler dev on http://127.0.0.1:${port}, settings from .dev.vars)…`);
-      const started = await startWrangler({ port, persistTo: ".wrangler/state", log: (line) => console.log(line) });
-      worker = started;
+      // The Worker gets .dev.vars plus what this run overrides (flags, environment), through a private
+      // env file rather than --var, so no secret shows in the process list.
+      const envDir = mkdtempSync(join(tmpdir(), "dev-poll-"));
+      const envFile = join(envDir, ".dev.vars");
+      const workerVars: Record<string, string> = {
+        ...settings.devVars,
+        BOT_TOKEN: settings.token,
+        WEBHOOK_SECRET: settings.secret,
+        ...(settings.apiRoot !== "https://api.telegram.org" ? { TELEGRAM_API_ROOT: settings.apiRoot } : {}),
+        ...(process.env.NEMO_API_BASE ? { NEMO_API_BASE: process.env.NEMO_API_BASE } : {}),
+      };
+      writeFileSync(
+        envFile,
+        Object.entries(workerVars)
+          .map(([name, value]) => `${name}=${JSON.stringify(value)}`)
+          .join("\n"),
+        { mode: 0o600 },
+      );
+      const started = await startWrangler({
+        port,
+        persistTo: ".wrangler/state",
+        envFiles: [envFile],
+        log: (line) => console.log(`[worker] ${line}`),
+      }).catch((error: unknown) => {
+        rmSync(envDir, { recursive: true, force: true });
+        throw error;
+      });
+      worker = {
+        stop: async () => {
+          await started.stop();
+          rmSync(envDir, { recursive: true, force: true });
+        },
+      };
       workerBase = started.url;
     }
     if (controller.signal.aborted) return 130;
