@@ -34,6 +34,7 @@ const MAX_DELIVERY_ATTEMPTS = 3;
 /** Looking for a video whose sendVideo went unanswered: ids probed at most, and missing ids that end the scan. */
 const MAX_PROBES = 30;
 const MAX_MISSING = 3;
+const UPLOAD_ACTION_EVERY_MS = 4_500;
 /** Finished jobs are kept this long so a late alarm or a stale button finds them, then dropped. */
 const FINISHED_JOB_TTL_MS = 24 * 60 * 60 * 1000;
 /** The task name the client gives new projects (createSession): NemoVideo echoes it as `draft.m.title`. */
@@ -302,19 +303,22 @@ export function createRenderFlow(deps: RenderFlowDeps) {
           replyTo: job.origin.messageId,
           buttons: openButtonFor(job.origin.lang, openUrl),
         });
+      // The progress message goes before the video arrives, not after: left until the "delivered" write, it
+      // sat under the finished video (still saying 5% when the first poll already found the render done).
+      // Telegram's "sending video…" indicator covers the upload.
+      if (job.statusMessageId !== undefined) await sender.remove(job.statusMessageId).catch(() => {});
       // Uploads keep failing (or keep being cut): the link still gets the video to the person.
       messageId =
         (job.deliveryAttempts ?? 1) > MAX_DELIVERY_ATTEMPTS
           ? await sendLink()
           : await upload(job, output, openUrl, sendLink);
     }
-    const delivered = await transition(renderId, ["delivering"], (current) => ({
+    await transition(renderId, ["delivering"], (current) => ({
       ...current,
       phase: "delivered",
       deliveredMessageId: messageId,
       uploadOpenUrl: undefined,
     }));
-    if (delivered?.statusMessageId !== undefined) await sender.remove(delivered.statusMessageId).catch(() => {});
     logEvent(config, "info", {
       event: "render_delivered",
       polls: job.polls,
@@ -387,7 +391,10 @@ export function createRenderFlow(deps: RenderFlowDeps) {
       return sendLink();
     }
     const texts = t(job.origin.lang);
-    await deps.senderFor(job.origin).action("upload_video");
+    const sender = deps.senderFor(job.origin);
+    await sender.action("upload_video");
+    // Telegram shows a chat action for about 5 s; a long upload keeps it up.
+    const indicator = setInterval(() => void sender.action("upload_video").catch(() => {}), UPLOAD_ACTION_EVERY_MS);
     const width = output.width ?? job.video?.width;
     const height = output.height ?? job.video?.height;
     const duration = output.duration ?? job.video?.duration;
@@ -418,6 +425,8 @@ export function createRenderFlow(deps: RenderFlowDeps) {
         return sendLink();
       }
       throw error;
+    } finally {
+      clearInterval(indicator);
     }
   }
 

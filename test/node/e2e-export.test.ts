@@ -25,6 +25,10 @@ describe("export: from the request to the MP4 in the chat", () => {
     const chat = await exportableChat(stack, { title: "Summer Trip" });
     await chat.say("export");
     const video = await videoOf(chat);
+    // What the person sees the moment the video lands: the video, and no progress message left over.
+    const atDelivery = telegram.chat(chat.chatId).messages.filter((message) => message.from_bot);
+    expect(atDelivery.filter((message) => /Rendering/.test(message.text ?? ""))).toEqual([]);
+    expect(atDelivery.at(-1)?.video?.sha256).toBe((video.params.video as { sha256: string }).sha256);
 
     // The submit: our id, the session, the draft as the state holds it, mp4/high, and every header.
     const submits = nemo.requests.filter(
@@ -63,7 +67,7 @@ describe("export: from the request to the MP4 in the chat", () => {
       "nmv_usr_",
     );
 
-    // One status message, edited with the progress, gone once the video is there.
+    // One status message, edited with the progress, deleted before the video was sent.
     const status = chat.calls("sendMessage").find((call) => /Rendering… \d+%/.test(textOf(call)));
     const statusId = (status?.response as { result?: { message_id: number } } | undefined)?.result?.message_id;
     const edits = chat
@@ -74,7 +78,8 @@ describe("export: from the request to the MP4 in the chat", () => {
     for (const edit of edits) expect(edit).toMatch(/^⏳ Rendering… \d+%$/);
     const shown = edits.map((edit) => Number(/(\d+)%/.exec(edit)?.[1]));
     expect(shown).toEqual([...shown].sort((a, b) => a - b));
-    await chat.waitFor((call) => call.method === "deleteMessage" && call.params.message_id === statusId);
+    const deleted = chat.calls("deleteMessage").find((call) => call.params.message_id === statusId);
+    expect(deleted?.at).toBeLessThanOrEqual(video.at);
     const seen = telegram.chat(chat.chatId).messages.filter((message) => message.from_bot);
     expect(seen.filter((message) => /Rendering/.test(message.text ?? ""))).toEqual([]);
     expect(seen.filter((message) => message.video)).toHaveLength(1);
