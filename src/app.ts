@@ -3,6 +3,7 @@ import { bodyLimit } from "hono/body-limit";
 import packageJson from "../package.json";
 import { ConfigError, configFrom } from "./config";
 import { logEvent } from "./log";
+import { routeOf } from "./operator/update-facts";
 import { chatIdOfUpdate, isRecord, updateIdOf } from "./telegram/update-routing";
 
 type AppEnv = { Bindings: Env };
@@ -63,7 +64,7 @@ app.post(
       event: "update",
       chat: chatId,
       updateId,
-      route: "chat",
+      route: routeOf(update),
       outcome: result.duplicate ? "duplicate" : "accepted",
       ms: Date.now() - started,
     });
