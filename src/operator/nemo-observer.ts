@@ -21,6 +21,8 @@ export type NemoRoute =
   | "render-submit"
   | "render-cancel"
   | "render-status"
+  | "download"
+  | "render-output"
   | "other";
 
 const ROUTES: [string, RegExp, NemoRoute][] = [
@@ -34,11 +36,14 @@ const ROUTES: [string, RegExp, NemoRoute][] = [
   ["POST", /^\/api\/render\/proxy\/lambda$/, "render-submit"],
   ["POST", /^\/api\/render\/proxy\/lambda\/[^/]+\/cancel$/, "render-cancel"],
   ["GET", /^\/api\/render\/proxy\/lambda\/[^/]+$/, "render-status"],
+  ["GET", /^\/api\/render\/proxy\/[^/]+\/download$/, "download"],
 ];
 
 export function nemoRouteOf(method: string, url: string): NemoRoute {
   const path = new URL(url).pathname;
-  return ROUTES.find(([m, pattern]) => m === method.toUpperCase() && pattern.test(path))?.[2] ?? "other";
+  const known = ROUTES.find(([m, pattern]) => m === method.toUpperCase() && pattern.test(path))?.[2];
+  // Anything else fetched is a finished render's output URL (often a CDN): named, never logged as a URL.
+  return known ?? (method.toUpperCase() === "GET" ? "render-output" : "other");
 }
 
 /** Statuses the session layer retries by itself (expired token, rate limit): not a user-visible failure. */
