@@ -113,10 +113,12 @@ export class ChatDurableObject extends DurableObject<Env> {
     const work = await this.chatWork(update);
     if (!work) return "no chat";
     const bot = await this.botFor(work);
-    await work.noteIncoming(update);
-    const taken = await this.desk?.intercept(update, bot, work);
-    if (taken) return taken;
-    await bot.handleUpdate(update as unknown as Parameters<Bot["handleUpdate"]>[0]);
+    return work.handling(update, async () => {
+      const taken = await this.desk?.intercept(update, bot, work);
+      if (taken) return taken;
+      await bot.handleUpdate(update as unknown as Parameters<Bot["handleUpdate"]>[0]);
+      return undefined;
+    });
   }
 
   private async botFor(work: ChatWork): Promise<Bot> {

@@ -32,6 +32,10 @@ export type ChatWorkDeps = {
   quotas?: QuotaHooks;
 };
 
+/** Update ids whose instruction was queued, so an update handled again after a restart is not queued twice. */
+const QUEUED_UPDATES_KEY = "queuedUpdates";
+const QUEUED_UPDATES_KEPT = 100;
+
 /** Failed turns kept for their Retry button. */
 const FAILED_TURNS_KEPT = 20;
 
@@ -49,6 +53,8 @@ export class ChatWork {
   private queueChain: Promise<unknown> = Promise.resolve();
   /** Set on Telegram's first 403 so sends already under way stop at once, before storage says so. */
   private refusedByTelegram = false;
+  /** The update being handled by the drain, if any: an instruction it queues is keyed by its id. */
+  private handlingUpdateId: number | undefined;
   private readonly renders: RenderFlow;
   private readonly media: MediaFlow;
 
@@ -95,19 +101,26 @@ export class ChatWork {
   /** Resumes whatever should be running and is not, and handles due timers. Safe to run twice. */
   async tick(): Promise<void> {
     if (await this.unreachable()) return;
-    const turn = await this.currentTurn();
-    if (turn && this.liveTurn?.id !== turn.id) {
+    // Decided in the queue's chain: a turn being claimed right now must not be launched a second time.
+    const due = await this.serially(async () => {
+      const turn = await this.currentTurn();
+      if (!turn) {
+        await this.claimNextTurn();
+        return undefined;
+      }
+      if (this.liveTurn?.id === turn.id) return undefined;
       if (turn.phase === "starting") {
         this.launch(turn);
       } else if (turn.phase === "streaming") {
         // The stream died with the previous instance. It cannot be resumed: recover by reading state.
         await this.saveTurn(startRecovery(turn, this.deps.config, this.deps.now()));
       } else if (turn.recheck && turn.recheck.nextAt <= this.deps.now()) {
-        await this.recheck(turn);
+        return turn;
       }
-    } else if (!turn) {
-      await this.startNextTurn();
-    }
+      return undefined;
+    });
+    // Outside the chain: a recheck reads NemoVideo and then starts the next turn itself.
+    if (due) await this.recheck(due);
     await this.media.tick();
     await this.renders.tick();
   }
@@ -145,15 +158,21 @@ export class ChatWork {
       queuedAt: this.deps.now(),
       ...(options.oneShot || options.wantsVideo ? { oneShot: true } : {}),
     };
+    const sourceUpdate = this.handlingUpdateId;
     const placed = await this.serially(async () => {
+      const queued = (await this.deps.storage.get<number[]>(QUEUED_UPDATES_KEY)) ?? [];
+      if (sourceUpdate !== undefined && queued.includes(sourceUpdate)) return { again: true as const };
       const queue = await this.queue();
       const busy = this.liveTurn !== undefined || (await this.currentTurn()) !== undefined || queue.length > 0;
       const holding = busy || (await this.renders.isActive());
       if (holding && queue.length >= this.deps.config.QUEUE_LIMIT) return { full: true as const };
       queue.push(item);
-      await this.deps.storage.put(KEYS.queue, queue);
+      const remembered = sourceUpdate === undefined ? queued : [...queued, sourceUpdate].slice(-QUEUED_UPDATES_KEPT);
+      // One write: the instruction and the note that its update queued it land together or not at all.
+      await this.deps.storage.put({ [KEYS.queue]: queue, [QUEUED_UPDATES_KEY]: remembered });
       return { full: false as const, holding, position: queue.length };
     });
+    if ("again" in placed) return;
     if (placed.full) {
       await this.senderFor(origin).send(t(origin.lang).queueFull, { replyTo: origin.messageId });
       return;
@@ -358,10 +377,25 @@ export class ChatWork {
   }
 
   /**
+   * Handles one update from the inbox. An update is removed from the inbox only after it was handled, so
+   * a restart in between hands it over again: the instruction it queued is recognised by the update id
+   * and not queued (and charged) a second time.
+   */
+  async handling<T>(update: Record<string, unknown> & { update_id: number }, handle: () => Promise<T>): Promise<T> {
+    await this.noteIncoming(update);
+    this.handlingUpdateId = update.update_id;
+    try {
+      return await handle();
+    } finally {
+      this.handlingUpdateId = undefined;
+    }
+  }
+
+  /**
    * Telegram lets only a user who has not blocked the bot write to it, so a message, a button press or a
    * "member" status in a private chat means a chat marked unreachable after a 403 can be served again.
    */
-  async noteIncoming(update: Record<string, unknown>): Promise<void> {
+  private async noteIncoming(update: Record<string, unknown>): Promise<void> {
     if (!reachableAgain(update)) return;
     this.refusedByTelegram = false;
     if (!(await this.unreachable())) return;

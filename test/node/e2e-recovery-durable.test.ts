@@ -65,6 +65,28 @@ describe("durable turns and Telegram's refusals, end to end", () => {
     expect(chat.botTexts().some((text) => /Editing the timeline|Working on it/.test(text))).toBe(false);
   });
 
+  it("an instruction handed over again after a restart (it was still in the inbox) is queued and sent once", async () => {
+    const { nemo, telegram } = stack;
+    const chat = await openChat(stack);
+    nemo.scriptTurn({
+      sessionId: chat.sessionId,
+      events: [{ event: { type: "tool_call", name: "edit_multitrack", args: {} } }, ...heartbeats(15)],
+      draftAfter: draftWithTitle({ text: "First", st: 0, d: 1_000 }),
+    });
+    nemo.scriptTurn({ sessionId: chat.sessionId, events: [{ event: { type: "text", content: "Second one done." } }] });
+    await chat.say("add the title First");
+    await until(() => chat.runs().length === 1, 5_000, "the first turn");
+    // The "queued" notice hangs, so the instruction is queued but its update not yet out of the inbox…
+    telegram.fault("sendMessage", { delayMs: 2_000 });
+    await chat.say("then make it yellow");
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    // …when the Worker restarts: the new instance handles that update again.
+    await stack.restartWorker();
+    await chat.waitForText(/Second one done\./, { timeoutMs: 10_000 });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(nemo.session(chat.sessionId)?.turns).toEqual(["add the title First", "then make it yellow"]);
+  });
+
   it("Telegram 429 with retry_after is waited out (bounded), then the message goes through", async () => {
     const { telegram } = stack;
     const chat = await openChat(stack);
