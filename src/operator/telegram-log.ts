@@ -23,10 +23,12 @@ export function logTelegramCalls(api: Api<RawApi>, config: Pick<Config, "LOG_LEV
     try {
       const result = await previous(method, payload, signal);
       if (result.ok) line("ok", "info");
-      else line(String(result.error_code), "warn");
+      // 400s are mostly routine ("message is not modified", an old callback); the sender handles them.
+      else line(String(result.error_code), result.error_code === 400 ? "info" : "warn");
       return result;
     } catch (error) {
-      line(error instanceof GrammyError ? String(error.error_code) : "network_error", "warn");
+      if (error instanceof GrammyError) line(String(error.error_code), error.error_code === 400 ? "info" : "warn");
+      else line("network_error", "warn");
       throw error;
     }
   });
