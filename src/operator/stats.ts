@@ -1,5 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
-import type { StatsWindow } from "./messages";
+import type { StatsEvent, StatsEventKind, StatsSummary, StatsWindow } from "./usage";
 
 /**
  * Usage across all chats, for /stats. Chat objects report events to the one instance named "stats"
@@ -7,9 +7,7 @@ import type { StatsWindow } from "./messages";
  * object's SQLite storage and expire after eight days. Chats are known only by the hash the logs use.
  */
 
-export type StatsEventKind = "active" | "turn" | "render" | "failure" | "credits";
-export type StatsEvent = { kind: StatsEventKind; chat: string; amount?: number };
-export type StatsSummary = { day: StatsWindow; week: StatsWindow };
+export type { StatsEvent, StatsEventKind, StatsSummary };
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const KEEP_MS = 8 * DAY_MS;

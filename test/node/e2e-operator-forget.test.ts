@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { StatsSummary } from "../../src/operator/stats";
+import type { StatsSummary } from "../../src/operator/usage";
 import { type Stack, startStack } from "../support/stack";
 
 const USER = { id: 7_400_000_001, first_name: "Fay", language_code: "en" };

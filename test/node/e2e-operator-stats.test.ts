@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { StatsSummary } from "../../src/operator/stats";
+import type { StatsSummary } from "../../src/operator/usage";
 import { type Stack, startStack } from "../support/stack";
 
 const USER = { id: 7_300_000_001, first_name: "Uma", language_code: "en" };

@@ -1,0 +1,7 @@
+import type { StatsWindow } from "./messages";
+
+/** The shapes of usage statistics, free of Workers types so Node-side tests can import them. */
+export type StatsEventKind = "active" | "turn" | "render" | "failure" | "credits";
+export type StatsEvent = { kind: StatsEventKind; chat: string; amount?: number };
+export type StatsSummary = { day: StatsWindow; week: StatsWindow };
+export type { StatsWindow };
