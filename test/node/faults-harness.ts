@@ -234,3 +234,17 @@ export function transcript(stack: Stack, chatId: number): string {
 export function showTranscript(stack: Stack, chatId: number): void {
   if (process.env.SHOW_TRANSCRIPT) console.log(`--- chat ${chatId}\n${transcript(stack, chatId)}`);
 }
+
+export type Random = () => number;
+
+/** A small seeded PRNG (mulberry32) so a failing run can be replayed with FUZZ_SEED. */
+export function mulberry32(seed: number): Random {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
