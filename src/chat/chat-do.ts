@@ -1,7 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import type { UserFromGetMe } from "grammy/types";
 import type { Bot } from "grammy/web";
-import { v4 as uuidv4 } from "uuid";
 import { type Config, configFrom } from "../config";
 import { logEvent } from "../log";
 import { createNemoClient, type NemoClient } from "../nemo/client";
@@ -15,6 +14,7 @@ import { type Lang, langFromCode, t } from "../telegram/messages";
 import { type ChatSender, ChatUnreachableError } from "../telegram/sender";
 import { resolveBotInfo } from "./bot-info";
 import { ChatWork } from "./chat-work";
+import { createSerial } from "./serial";
 import { KEYS, readKey, SCHEMAS } from "./state";
 
 /** How many update ids a chat remembers to ignore Telegram's redeliveries. */
@@ -28,6 +28,8 @@ const SEEN_LIMIT = 500;
 export class ChatDurableObject extends DurableObject<Env> {
   private readonly config: Config;
   private draining: Promise<void> | undefined;
+  /** Serialises every read-modify-write of the inbox and the seen list. */
+  private readonly inboxChange = createSerial();
   private work: ChatWork | undefined;
   private bot: Bot | undefined;
   /** Access, quotas, /forget and admin commands (src/operator); created with the work. */
@@ -44,15 +46,18 @@ export class ChatDurableObject extends DurableObject<Env> {
     const parsed = SCHEMAS.inbox.element.safeParse(update);
     if (!parsed.success) return { duplicate: false };
     const updateId = parsed.data.update_id;
-    // Storage calls without an await in between are coalesced into one atomic write by the runtime,
-    // so a concurrent redelivery either sees this update as seen or runs after it is recorded.
-    const seen = (await readKey(this.ctx.storage, KEYS.seen, SCHEMAS.seen)) ?? [];
-    if (seen.includes(updateId)) return { duplicate: true };
-    const inbox = (await readKey(this.ctx.storage, KEYS.inbox, SCHEMAS.inbox)) ?? [];
-    if (inbox.some((item) => item.update_id === updateId)) return { duplicate: true };
-    inbox.push(parsed.data);
-    seen.push(updateId);
-    this.ctx.storage.put({ [KEYS.inbox]: inbox, [KEYS.seen]: seen.slice(-SEEN_LIMIT) });
+    // Telegram's redeliveries arrive concurrently: the check and the record run one at a time, so exactly
+    // one of them records the update.
+    const recorded = await this.inboxChange(async () => {
+      const seen = (await readKey(this.ctx.storage, KEYS.seen, SCHEMAS.seen)) ?? [];
+      if (seen.includes(updateId)) return false;
+      const inbox = (await readKey(this.ctx.storage, KEYS.inbox, SCHEMAS.inbox)) ?? [];
+      inbox.push(parsed.data);
+      seen.push(updateId);
+      await this.ctx.storage.put({ [KEYS.inbox]: inbox, [KEYS.seen]: seen.slice(-SEEN_LIMIT) });
+      return true;
+    });
+    if (!recorded) return { duplicate: true };
     await this.ensureAlarmWithin(this.config.WATCHDOG_INTERVAL_MS);
     this.kick();
     return { duplicate: false };
@@ -90,12 +95,14 @@ export class ChatDurableObject extends DurableObject<Env> {
         outcome = error instanceof ChatUnreachableError ? "unreachable" : "failed";
         this.logError("update", error);
       }
-      const rest = ((await readKey(this.ctx.storage, KEYS.inbox, SCHEMAS.inbox)) ?? []).filter(
-        (item) => item.update_id !== next.update_id,
-      );
-      // An empty inbox is deleted rather than stored, so a forgotten chat leaves no key behind.
-      if (rest.length > 0) await this.ctx.storage.put(KEYS.inbox, rest);
-      else await this.ctx.storage.delete(KEYS.inbox);
+      await this.inboxChange(async () => {
+        const rest = ((await readKey(this.ctx.storage, KEYS.inbox, SCHEMAS.inbox)) ?? []).filter(
+          (item) => item.update_id !== next.update_id,
+        );
+        // An empty inbox is deleted rather than stored, so a forgotten chat leaves no key behind.
+        if (rest.length > 0) await this.ctx.storage.put(KEYS.inbox, rest);
+        else await this.ctx.storage.delete(KEYS.inbox);
+      });
       logEvent(this.config, "info", {
         event: "handled",
         chat: this.chatId,
@@ -168,7 +175,7 @@ export class ChatDurableObject extends DurableObject<Env> {
       storage: this.ctx.storage,
       store: createChatStore(this.env.CHATS_KV, { keys: () => tokenKeys(this.config) }),
       nemo,
-      newId: () => uuidv4(),
+      newId: () => crypto.randomUUID(),
       now: () => Date.now(),
       sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
       requestWake: (atMs) => this.ensureAlarmAt(atMs),

@@ -13,6 +13,7 @@ import { createMediaFlow, type MediaFlow } from "./media-flow";
 import { createNemoSession, type NemoSession } from "./nemo-session";
 import { recheckTurn, startRecovery } from "./recovery";
 import { createRenderFlow, type RenderFlow } from "./render-flow";
+import { createSerial } from "./serial";
 import { type ActiveTurn, KEYS, type Origin, type QueuedTurn, readKey, SCHEMAS } from "./state";
 import { messageForError, registerUrl, runAgentTurn, type TurnOutcome } from "./turn-runner";
 
@@ -49,8 +50,8 @@ export class ChatWork {
   readonly actions: ChatActions;
   private api: Api<RawApi> | undefined;
   private liveTurn: { id: string; controller: AbortController; done: Promise<void> } | undefined;
-  /** Tail of the chain that serialises changes to the queue and the claim of the next turn. */
-  private queueChain: Promise<unknown> = Promise.resolve();
+  /** Serialises changes to the queue and the claim of the next turn (see createSerial). */
+  private readonly serially = createSerial();
   /** Set on Telegram's first 403 so sends already under way stop at once, before storage says so. */
   private refusedByTelegram = false;
   /** The update being handled by the drain, if any: an instruction it queues is keyed by its id. */
@@ -199,18 +200,6 @@ export class ChatWork {
     recent.push(this.deps.now());
     await this.deps.storage.put(key, recent);
     return true;
-  }
-
-  /**
-   * Runs queue changes one after another. A finished turn, a new instruction, a Retry and the alarm can
-   * all reach for the queue at once; interleaved at their awaits, two of them could claim the same head
-   * (one message sent twice) or a push could overwrite a claim. Storage input gates do not prevent that:
-   * they hold back new events, not code already running in this object.
-   */
-  private serially<T>(change: () => Promise<T>): Promise<T> {
-    const run = this.queueChain.then(change);
-    this.queueChain = run.catch(() => undefined);
-    return run;
   }
 
   private startNextTurn(): Promise<void> {
