@@ -2,6 +2,7 @@ import { type Api, GrammyError, type RawApi } from "grammy/web";
 import type { Config } from "../config";
 import { logEvent } from "../log";
 import { NemoFileTooLargeError, NemoUnsupportedFileError } from "../nemo/errors";
+import { ACCEPTED_EXTENSIONS } from "../nemo/formats";
 import type { MediaMessage } from "../telegram/bot";
 import { mediaLinks } from "../telegram/intents";
 import { t } from "../telegram/messages";
@@ -33,24 +34,6 @@ export type MediaFlowDeps = {
   /** Told when no upload is left, so instructions that waited for the media can run. */
   uploadsSettled: () => Promise<void>;
 };
-
-/** NemoVideo's accepted extensions (nemo-api.md §6), plus jpeg. */
-export const ACCEPTED_EXTENSIONS = [
-  "mp4",
-  "mov",
-  "avi",
-  "webm",
-  "mkv",
-  "jpg",
-  "jpeg",
-  "png",
-  "gif",
-  "webp",
-  "mp3",
-  "wav",
-  "m4a",
-  "aac",
-];
 
 /**
  * A file whose upload was started this many times without an outcome (the instance died each time) is

@@ -1,3 +1,4 @@
+import { ACCEPTED_EXTENSIONS } from "../nemo/formats";
 /**
  * Local routing before the agent (nemo-api.md §17.1): exporting, credits, status and upload requests are
  * answered by the bot and never sent to NemoVideo ("never forward export to the agent").
@@ -166,22 +167,7 @@ export function routeText(text: string): Route {
   return agent;
 }
 
-const MEDIA_EXTENSIONS = new Set([
-  "mp4",
-  "mov",
-  "avi",
-  "webm",
-  "mkv",
-  "jpg",
-  "jpeg",
-  "png",
-  "gif",
-  "webp",
-  "mp3",
-  "wav",
-  "m4a",
-  "aac",
-]);
+const MEDIA_EXTENSIONS = new Set(ACCEPTED_EXTENSIONS);
 
 // Stops at whitespace, angle brackets, quotes and full-width punctuation that often follows a link.
 const URL_PATTERN = /https?:\/\/[^\s<>"'`，。！？、；：（）【】「」《》]+/gi;
