@@ -57,19 +57,32 @@ export type Flow = {
 };
 
 /** Builds an album of `photos` items with the tagged caption for a new private chat (one user per scenario). */
-export function buildFlow(stack: Stack, userId: number, tag: string, photos = 3): Flow {
+export function buildFlow(
+  stack: Stack,
+  userId: number,
+  tag: string,
+  photos = 3,
+  /** A group chat to post the album in (the caption then mentions the bot, as groups require). */
+  groupChatId?: number,
+): Flow {
   const caption = flowCaption(tag);
   const since = mark(stack);
   const album = stack.telegram.updates.album(photos, {
-    caption,
+    caption: groupChatId === undefined ? caption : `@${stack.telegram.botInfo.username} ${caption}`,
     from: { id: userId, first_name: `User ${tag}`, username: undefined, language_code: "en" },
+    ...(groupChatId === undefined ? {} : { chatId: groupChatId }),
   });
   const chatId = album[0]?.message?.chat.id ?? 0;
+  // Registered now (deliver does it again, idempotently) so the fake can tell each photo's hash up front.
+  for (const update of album) stack.telegram.ingest(update);
   const ids = new Set(album.map((update) => update.message?.message_id));
   const photoHashes = stack.telegram
     .chat(chatId)
     .messages.filter((message) => !message.from_bot && message.photo && ids.has(message.message_id))
     .map((message) => message.photo?.sha256 ?? "");
+  if (photoHashes.length !== photos || photoHashes.some((hash) => !/^[0-9a-f]{64}$/.test(hash))) {
+    throw new Error(`buildFlow: expected ${photos} photo hashes from the fake, got ${JSON.stringify(photoHashes)}`);
+  }
   return { chatId, caption, album, photoHashes, since };
 }
 

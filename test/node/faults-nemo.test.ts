@@ -181,15 +181,36 @@ describe("the photos → video flow under NemoVideo faults", () => {
 
   it("malformed JSON on the state read before a turn: a clear message, the message never reaches the agent", async () => {
     const flow = buildFlow(stack, 7_200_000_009, "bad-json-state");
-    await deliverAlbum(stack, flow);
-    await until(
-      () => nemoSince(stack, flow.since).filter((request) => request.endpoint === "upload").length === 3,
-      "the uploads",
-    );
+    // The snapshot taken before the turn is the chat's first state read.
     stack.nemo.fault("state", { body: "{not json" });
+    await deliverAlbum(stack, flow);
     await waitForOutcome(stack, flow, { settled: () => botTexts(flow).some((text) => /had a problem/i.test(text)) });
     expect(nemoSince(stack, flow.since).some((request) => request.endpoint === "run_sse")).toBe(false);
     expectNothingLostOrDoubled(stack, flow, { outcome: "message", turns: 0 });
+  });
+
+  let afterTurnVideos = -1;
+  it("malformed JSON on the state read after a turn: the turn is not repeated, the chat ends clearly", async () => {
+    const flow = buildFlow(stack, 7_200_000_010, "bad-json-after");
+    await deliverAlbum(stack, flow);
+    await until(seen(flow, "run_sse"), "the turn to start");
+    // The snapshot was read before run_sse; the next state read is the one after the turn.
+    stack.nemo.fault("state", { body: "{not json" });
+    await waitForOutcome(stack, flow, {
+      settled: () =>
+        okCalls(stack, flow.chatId, "sendVideo", flow.since.telegramCalls).length > 0 ||
+        botTexts(flow).some((text) => /what next/i.test(text)),
+    });
+    afterTurnVideos = okCalls(stack, flow.chatId, "sendVideo", flow.since.telegramCalls).length;
+    expectNothingLostOrDoubled(stack, flow, { outcome: afterTurnVideos === 1 ? "video" : "message" });
+  });
+
+  // KNOWN BUG (reported from issue 9): turn-runner reads the state after a turn with `.catch(() => undefined)`
+  // and treats a failed read as "not exportable", so a photos-with-caption request silently ends in "What next?"
+  // (without even an Export button) instead of the video it asked for. When that read is retried or the export
+  // attempted anyway, this starts failing: turn it into a plain `it`.
+  it.fails("KNOWN BUG: one malformed state read after a turn silently drops the requested video", () => {
+    expect(afterTurnVideos).toBe(1);
   });
 });
 
