@@ -7,10 +7,10 @@ import { expectClearText, mulberry32, type Random, until } from "./faults-harnes
 /**
  * Fuzzed updates POSTed to the webhook with the valid secret: fields removed, wrong types, huge strings,
  * odd unicode, broken entities, non-objects. The Worker must answer every one below 500, keep running,
- * and still greet a normal /start afterwards. FUZZ_UPDATES sets the count (npm run test:faults: 10,000;
- * npm test: 1,000); FUZZ_SEED replays a run.
+ * and still greet a normal /start afterwards. 10,000 under `npm run test:faults`, 1,000 in `npm test`;
+ * FUZZ_UPDATES overrides the count and FUZZ_SEED replays a run.
  */
-const COUNT = Number(process.env.FUZZ_UPDATES ?? 1_000);
+const COUNT = Number(process.env.FUZZ_UPDATES ?? (process.env.npm_lifecycle_event === "test:faults" ? 10_000 : 1_000));
 const SEED = Number(process.env.FUZZ_SEED ?? 20_260_401);
 const CONCURRENCY = 16;
 /** A few chats take most updates, so their objects see deep inboxes; the rest spread over many chats. */
