@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { setMaxListeners } from "node:events";
 import { writeFileSync } from "node:fs";
 import { resolve } from "node:path";
@@ -61,6 +62,7 @@ and the Telegram fake on 127.0.0.1, so network time is loopback time and all cha
     .replace("T", " ")
     .replace(/\.\d+Z$/, " UTC")}
 - **Machine**: ${machine()}
+- **Code**: ${revision()}
 - **Run time**: ${round(r.totalS, 0)} s
 
 ## 1. Webhook acknowledgement while NemoVideo is stalled
@@ -153,4 +155,15 @@ bench/minimal-worker: Hono + grammY's webhookCallback echoing text, built by the
 
 Cloudflare's limits are 3 MiB gzip (Free) and 10 MiB (Paid): the bot uses ${round((bundle.botGzip / (3 * 2 ** 20)) * 100, 1)} % of the Free limit.
 `;
+}
+
+/** The commit measured, and whether src/ had uncommitted changes at the time. */
+function revision(): string {
+  try {
+    const git = (...args: string[]) => execFileSync("git", args, { encoding: "utf8" }).trim();
+    const dirty = git("status", "--porcelain", "--", "src").length > 0;
+    return `commit ${git("rev-parse", "--short", "HEAD")}${dirty ? " with uncommitted changes in src/" : ""}`;
+  } catch {
+    return "unknown (not a git checkout)";
+  }
 }
