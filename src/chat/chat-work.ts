@@ -307,22 +307,25 @@ export class ChatWork {
       return;
     }
     await this.deps.storage.delete(KEYS.turn);
-    await this.senderFor(turn.origin)
-      .send(messageForError(error, turn.origin.lang))
-      .catch(() => {});
+    const sender = this.senderFor(turn.origin);
+    // The "working on it" status would otherwise stay in the chat above the error.
+    if (current.statusMessageId !== undefined) await sender.remove(current.statusMessageId).catch(() => {});
+    await sender.send(messageForError(error, turn.origin.lang)).catch(() => {});
   }
 
   /** What follows a finished turn: the export it asked for, or the buttons to continue. */
-  private async afterTurn(turn: ActiveTurn, actions: string[], exportable: boolean): Promise<void> {
+  private async afterTurn(turn: ActiveTurn, actions: string[], exportable: boolean | undefined): Promise<void> {
     const texts = t(turn.origin.lang);
     if (actions.includes("show_timeline")) await this.actions.timeline(turn.origin);
     if (actions.includes("show_credits")) await this.actions.credits(turn.origin);
-    if (exportable && turn.oneShot) {
+    // Unknown (the state could not be read) is not "no": the export reads the state again and says what
+    // is missing if anything is, so a requested video is not silently dropped.
+    if (exportable !== false && turn.oneShot) {
       await this.renders.start(turn.origin);
       return;
     }
     await this.senderFor(turn.origin).send(texts.whatNext, {
-      buttons: this.nextStepButtons(turn.origin.lang, exportable),
+      buttons: this.nextStepButtons(turn.origin.lang, exportable !== false),
     });
   }
 

@@ -171,7 +171,11 @@ export function createMediaFlow(deps: MediaFlowDeps) {
     }
     if (batch.items.some((item) => item.outcome === "unsupported"))
       await sender.send(texts.unsupportedMedia, { replyTo: batch.origin.messageId });
-    for (const item of batch.items) {
+    const failed = batch.items.filter((item) => item.outcome === "failed");
+    // When every file of an album failed alike, one message says so instead of one per photo.
+    const allFailedAlike = failed.length > 1 && failed.length === batch.items.length;
+    if (allFailedAlike) await sender.send(texts.uploadFailedAll(failed.length), { replyTo: batch.origin.messageId });
+    for (const item of allFailedAlike ? [] : batch.items) {
       // Photos have no name of their own: the answer replies to the very photo (or file) that failed.
       const name = item.kind === "photo" ? undefined : item.fileName;
       const text =

@@ -2,7 +2,7 @@ import { type Api, GrammyError, InputFile, type RawApi } from "grammy/web";
 import type { Config } from "../config";
 import { logEvent } from "../log";
 import { type DraftLike, isExportable, totalDurationMs } from "../nemo/draft";
-import { NemoExportBlockedError, NemoHttpError, NemoTransportError } from "../nemo/errors";
+import { NemoExportBlockedError, NemoHttpError, NemoSchemaError, NemoTransportError } from "../nemo/errors";
 import type { RenderStatus } from "../nemo/schemas";
 import { CALLBACK } from "../telegram/bot";
 import { type Lang, t } from "../telegram/messages";
@@ -193,7 +193,11 @@ export function createRenderFlow(deps: RenderFlowDeps) {
     try {
       status = await fetchStatus(job);
     } catch (error) {
-      const transient = error instanceof NemoTransportError || (error instanceof NemoHttpError && error.status >= 500);
+      // One unreadable status body says nothing about the render itself: poll again, like a 5xx.
+      const transient =
+        error instanceof NemoTransportError ||
+        error instanceof NemoSchemaError ||
+        (error instanceof NemoHttpError && error.status >= 500);
       const errors = (job.transientErrors ?? 0) + 1;
       if (transient && errors < MAX_TRANSIENT_POLL_ERRORS) {
         const backoff = Math.min(config.RENDER_POLL_INTERVAL_MS, 1000 * 2 ** errors);

@@ -9,6 +9,7 @@ import {
   record,
   string,
   unknown,
+  ZodArray,
   type ZodType,
   enum as zEnum,
 } from "zod";
@@ -169,6 +170,15 @@ export async function readKey<T>(
   const parsed = schema.safeParse(raw);
   if (parsed.success) return parsed.data;
   console.warn(JSON.stringify({ level: "warn", event: "storage_invalid", key }));
+  // A list (the queue, the inbox) loses only its unreadable items, never the other people's entries.
+  if (schema instanceof ZodArray && Array.isArray(raw)) {
+    const kept = raw.flatMap((item) => {
+      const one = (schema.element as ZodType).safeParse(item);
+      return one.success ? [one.data] : [];
+    });
+    await storage.put(key, kept);
+    return kept as T;
+  }
   await storage.delete(key);
   return undefined;
 }

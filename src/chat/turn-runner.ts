@@ -26,9 +26,8 @@ export type TurnDeps = {
 
 /** How a turn ended, for the Durable Object to decide what comes next. */
 export type TurnOutcome =
-  | { kind: "done"; actions: GuiAction[]; exportable: boolean }
-  | { kind: "recover" }
-  | { kind: "stopped" };
+  /** `exportable` is undefined when the state could not be read after the turn: unknown, not "no". */
+  { kind: "done"; actions: GuiAction[]; exportable: boolean | undefined } | { kind: "recover" } | { kind: "stopped" };
 
 /**
  * One agent turn over /run_sse. The message is sent at most once: once the request may have reached the
@@ -169,8 +168,13 @@ export async function runAgentTurn(deps: TurnDeps, initial: ActiveTurn): Promise
   const draft = await session
     .read(lang, (project) => project.client.state(project.record.sessionId))
     .then((state) => state.draft as DraftLike | undefined)
-    .catch(() => undefined);
-  return { kind: "done", actions: [...actions], exportable: draft ? isExportable(draft) : false };
+    .then((value) => ({ read: true as const, draft: value }))
+    .catch(() => ({ read: false as const, draft: undefined }));
+  return {
+    kind: "done",
+    actions: [...actions],
+    exportable: draft.read ? (draft.draft ? isExportable(draft.draft) : false) : undefined,
+  };
 }
 
 async function clearStatus(deps: TurnDeps, turn: ActiveTurn) {

@@ -91,12 +91,19 @@ export function createBot(config: Config, botInfo: UserFromGetMe, actions: ChatA
     const message = ctx.msg;
     const chat = ctx.chat;
     if (!chat) throw new Error("update without chat reached a chat handler");
-    const languageCode = ctx.from?.language_code;
+    // Updates are outside data: a field of the wrong type must not reach persisted state, where it would
+    // fail the schema on the next read.
+    const languageCode = typeof ctx.from?.language_code === "string" ? ctx.from.language_code : undefined;
+    const userId = typeof ctx.from?.id === "number" ? ctx.from.id : undefined;
+    const messageId = typeof message?.message_id === "number" ? message.message_id : undefined;
     return {
       chatId: chat.id,
-      messageId: chat.type === "private" ? undefined : message?.message_id,
-      userId: ctx.from?.id,
-      threadId: message?.is_topic_message ? message.message_thread_id : undefined,
+      messageId: chat.type === "private" ? undefined : messageId,
+      userId,
+      threadId:
+        message?.is_topic_message === true && typeof message.message_thread_id === "number"
+          ? message.message_thread_id
+          : undefined,
       lang: await actions.languageOf(languageCode),
       languageCode,
     };

@@ -171,6 +171,7 @@ const en = {
   uploading: (done: number, total: number) => `⬆️ Uploading ${num(done)}/${num(total)}…`,
   uploadFailed: (filename?: string) =>
     `⚠️ I couldn't upload ${filename ? bold(filename) : "that file"}. Please send it again.`,
+  uploadFailedAll: (count: number) => `⚠️ I couldn't upload those ${num(count)} files. Please send them again.`,
   uploadHelp: "📎 Just send photos, videos or audio here (or paste links to them) — I'll add them to your project.",
   unsupportedMedia: `🚫 I can't use that file type. I accept: ${ACCEPTED_FORMATS}.`,
   fileTooBigForTelegram: (filename?: string) =>
@@ -322,6 +323,7 @@ const zh: Messages = {
   },
   uploading: (done: number, total: number) => `⬆️ 正在上传 ${num(done)}/${num(total)}…`,
   uploadFailed: (filename?: string) => `⚠️ ${filename ? bold(filename) : "文件"}上传失败，请重新发送。`,
+  uploadFailedAll: (count: number) => `⚠️ 这 ${num(count)} 个文件都没能上传，请重新发送。`,
   uploadHelp: "📎 直接在这里发送照片、视频或音频（或粘贴链接）— 我会把它们加入你的项目。",
   unsupportedMedia: `🚫 不支持这种文件类型。支持的格式：${ACCEPTED_FORMATS}。`,
   fileTooBigForTelegram: (filename?: string) =>

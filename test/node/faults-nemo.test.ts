@@ -63,7 +63,6 @@ describe("the photos → video flow under NemoVideo faults", () => {
       String(c.params.text),
     );
     burstRepeats = texts.filter((text, index) => texts.indexOf(text) !== index);
-    // Each failed photo gets its own "couldn't upload" line (identical today, see the known-bug test below).
     expectNothingLostOrDoubled(stack, flow, { outcome: "message", turns: 0, repeatsAllowed: burstRepeats });
     expect(botTexts(flow).length).toBeGreaterThan(0);
     expect(botTexts(flow).every((text) => /couldn.t upload/i.test(text))).toBe(true);
@@ -75,10 +74,8 @@ describe("the photos → video flow under NemoVideo faults", () => {
     expectNothingLostOrDoubled(stack, again, { outcome: "video" });
   });
 
-  // KNOWN BUG (reported from issue 9): an album whose uploads all fail gets one identical "I couldn't upload
-  // that file" message per photo — a duplicate reply. When media-flow sends one message per distinct problem
-  // (or names the file), this starts failing: turn it into a plain `it`.
-  it.fails("KNOWN BUG: a failed album upload repeats the same message once per photo", () => {
+  // An album whose uploads all fail gets one message for the album, not one identical line per photo.
+  it("a failed album upload is reported once, not once per photo", () => {
     expect(burstRepeats).toEqual([]);
   });
 
@@ -172,10 +169,8 @@ describe("the photos → video flow under NemoVideo faults", () => {
     expectNothingLostOrDoubled(stack, flow, { outcome: badPollVideos === 1 ? "video" : "message" });
   });
 
-  // KNOWN BUG (reported from issue 9): render-flow counts only transport errors and 5xx as transient, so one
-  // unparsable status body ends the export as "failed" although the render completes fine on NemoVideo.
-  // When a malformed status is retried like a 5xx, this starts failing: turn it into a plain `it`.
-  it.fails("KNOWN BUG: a single malformed render status fails the whole export", () => {
+  // One unparsable status body is polled again like a 5xx: the render completes and is delivered.
+  it("a single malformed render status does not fail the export", () => {
     expect(badPollVideos).toBe(1);
   });
 
@@ -205,11 +200,8 @@ describe("the photos → video flow under NemoVideo faults", () => {
     expectNothingLostOrDoubled(stack, flow, { outcome: afterTurnVideos === 1 ? "video" : "message" });
   });
 
-  // KNOWN BUG (reported from issue 9): turn-runner reads the state after a turn with `.catch(() => undefined)`
-  // and treats a failed read as "not exportable", so a photos-with-caption request silently ends in "What next?"
-  // (without even an Export button) instead of the video it asked for. When that read is retried or the export
-  // attempted anyway, this starts failing: turn it into a plain `it`.
-  it.fails("KNOWN BUG: one malformed state read after a turn silently drops the requested video", () => {
+  // A failed state read after a turn means "unknown", not "not exportable": the requested video still comes.
+  it("one malformed state read after a turn does not drop the requested video", () => {
     expect(afterTurnVideos).toBe(1);
   });
 });
