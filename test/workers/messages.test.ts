@@ -30,6 +30,7 @@ const SAMPLES: Record<string, unknown[]> = {
   mediaAdded: [{ photos: 3, videos: 1, audio: 0, files: 0 }, false],
   uploading: [2, 5],
   uploadFailed: [EVIL],
+  uploadFailedAll: [3],
   groupGreeting: [EVIL],
   rateLimitedUser: [5],
   fileTooBigForTelegram: [EVIL],
