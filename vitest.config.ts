@@ -16,6 +16,8 @@ export const workersTestBindings = {
 
 export default defineConfig({
   test: {
+    // The end-to-end files mostly wait on timers and sockets, so three at a time fit on two cores.
+    maxWorkers: 3,
     projects: [
       {
         plugins: [
