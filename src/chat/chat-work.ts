@@ -3,12 +3,12 @@ import type { Api, RawApi } from "grammy/web";
 import type { Config } from "../config";
 import { logEvent } from "../log";
 import type { NemoClient } from "../nemo/client";
-import { type DraftLike, describeTimeline, formatTimeline } from "../nemo/draft";
 import type { QuotaHooks } from "../operator/quota-hooks";
 import type { ChatStore } from "../store/chat-record";
-import { CALLBACK, type ChatActions, type MediaMessage, projectTag } from "../telegram/bot";
+import { CALLBACK, type ChatActions } from "../telegram/bot";
 import { type Lang, langFromCode, t } from "../telegram/messages";
 import { type ChatSender, ChatUnreachableError, createChatSender } from "../telegram/sender";
+import { createChatActions } from "./chat-actions";
 import { createMediaFlow, type MediaFlow } from "./media-flow";
 import { createNemoSession, type NemoSession } from "./nemo-session";
 import { recheckTurn, startRecovery } from "./recovery";
@@ -56,8 +56,8 @@ export class ChatWork {
   private refusedByTelegram = false;
   /** The update being handled by the drain, if any: an instruction it queues is keyed by its id. */
   private handlingUpdateId: number | undefined;
-  private readonly renders: RenderFlow;
-  private readonly media: MediaFlow;
+  readonly renders: RenderFlow;
+  readonly media: MediaFlow;
 
   constructor(private readonly deps: ChatWorkDeps) {
     this.session = createNemoSession({
@@ -90,7 +90,7 @@ export class ChatWork {
       instruction: (origin, text) => this.enqueue(origin, text, { oneShot: true }),
       uploadsSettled: () => this.startNextTurn(),
     });
-    this.actions = this.buildActions();
+    this.actions = createChatActions(this);
   }
 
   attachApi(api: Api<RawApi>): void {
@@ -144,7 +144,7 @@ export class ChatWork {
 
   // --- the turn queue -----------------------------------------------------------------------------
 
-  private async enqueue(origin: Origin, text: string, options: { oneShot?: boolean; wantsVideo?: boolean } = {}) {
+  async enqueue(origin: Origin, text: string, options: { oneShot?: boolean; wantsVideo?: boolean } = {}) {
     if (!(await this.withinUserRate(origin))) return;
     if (this.deps.quotas && !(await this.deps.quotas.allowTurn(origin, this.senderFor(origin)))) return;
     // Media sent without a caption waits for its instruction: that instruction is a one-shot request.
@@ -395,7 +395,7 @@ export class ChatWork {
     await this.deps.storage.put(KEYS.flags, { ...flags, unreachable: false });
   }
 
-  private async markUnreachable(): Promise<void> {
+  async markUnreachable(): Promise<void> {
     this.refusedByTelegram = true;
     const flags = (await readKey(this.deps.storage, KEYS.flags, SCHEMAS.flags)) ?? {};
     this.liveTurn?.controller.abort();
@@ -436,7 +436,7 @@ export class ChatWork {
     return record.language ?? langFromCode(languageCode ?? record.languageCode);
   }
 
-  private log(where: string, error: unknown): void {
+  log(where: string, error: unknown): void {
     logEvent(this.deps.config, "error", {
       event: "error",
       where,
@@ -444,161 +444,45 @@ export class ChatWork {
     });
   }
 
-  // --- what the bot can be asked to do ------------------------------------------------------------
+  // --- operations the chat's actions need (src/chat/chat-actions.ts) ------------------------------
 
-  private buildActions(): ChatActions {
-    const quick = async (origin: Origin, body: (sender: ChatSender) => Promise<void>) => {
-      const sender = this.senderFor(origin);
-      try {
-        await body(sender);
-      } catch (error) {
-        if (error instanceof ChatUnreachableError) throw error;
-        this.log("quick", error);
-        await sender.send(messageForError(error, origin.lang), { replyTo: origin.messageId });
-      }
-    };
-    return {
-      languageOf: (code) => this.languageOf(code),
-      start: (origin) =>
-        quick(origin, async (sender) => {
-          const texts = t(origin.lang);
-          const statusId = await sender.send(texts.settingUp, { replyTo: origin.messageId });
-          const record = await this.session.record();
-          if (origin.languageCode && record.languageCode !== origin.languageCode) {
-            await this.session.save({ ...record, languageCode: origin.languageCode });
-          }
-          try {
-            await this.session.run(origin.lang, async () => undefined);
-          } catch (error) {
-            await sender.edit(statusId, messageForError(error, origin.lang));
-            return;
-          }
-          await sender.edit(statusId, texts.greeting);
-        }),
-      say: (origin, key) =>
-        quick(origin, async (sender) => void (await sender.send(t(origin.lang)[key], { replyTo: origin.messageId }))),
-      help: (origin) =>
-        quick(origin, async (sender) => void (await sender.send(t(origin.lang).help, { replyTo: origin.messageId }))),
-      credits: (origin) =>
-        quick(origin, async (sender) => {
-          const balance = await this.session.read(origin.lang, (project) => project.client.credits());
-          await sender.send(t(origin.lang).credits(balance), { replyTo: origin.messageId });
-        }),
-      timeline: (origin) =>
-        quick(origin, async (sender) => {
-          const state = await this.session.read(origin.lang, (project) =>
-            project.client.state(project.record.sessionId),
-          );
-          const summary = formatTimeline(describeTimeline((state.draft ?? {}) as DraftLike), origin.lang);
-          await sender.send(summary ?? t(origin.lang).timelineEmpty, { replyTo: origin.messageId });
-        }),
-      exportVideo: (origin) => quick(origin, async () => this.renders.start(origin)),
-      retryRender: (origin) => quick(origin, async () => this.renders.start(origin)),
-      instruction: (origin, text, options) => this.enqueue(origin, text, options),
-      media: (origin, message: MediaMessage) => quick(origin, async () => this.media.add(origin, message)),
-      mediaLinks: (origin, text) => this.media.links(origin, text),
-      unsupportedMedia: (origin) =>
-        quick(
-          origin,
-          async (sender) => void (await sender.send(t(origin.lang).unsupportedMedia, { replyTo: origin.messageId })),
-        ),
-      cancel: (origin) =>
-        quick(origin, async (sender) => {
-          const turn = await this.currentTurn();
-          const queue = await this.queue();
-          const hadRenders = await this.renders.isActive();
-          const hadMedia = await this.media.isActive();
-          if (!turn && queue.length === 0 && !hadRenders && !hadMedia) {
-            await sender.send(t(origin.lang).nothingToCancel, { replyTo: origin.messageId });
-            return;
-          }
-          this.liveTurn?.controller.abort();
-          this.liveTurn = undefined;
-          if (turn?.statusMessageId !== undefined) await sender.remove(turn.statusMessageId).catch(() => {});
-          await this.deps.storage.put(KEYS.queue, []);
-          await this.deps.storage.delete(KEYS.turn);
-          await this.renders.stopAll(true);
-          await this.media.clear();
-          await sender.send(t(origin.lang).cancelled, { replyTo: origin.messageId });
-        }),
-      newProject: (origin, confirmed, replacing) =>
-        quick(origin, async (sender) => {
-          const texts = t(origin.lang);
-          const current = projectTag((await this.session.record()).sessionId);
-          if (!confirmed) {
-            const confirm = { text: texts.buttons.confirmNew, callback_data: CALLBACK.newConfirm(current) };
-            await sender.send(texts.newProjectConfirm, {
-              replyTo: origin.messageId,
-              buttons: { inline_keyboard: [[confirm]] },
-            });
-            return;
-          }
-          // The project this confirmation was for is already replaced: a second press starts nothing.
-          if (replacing !== undefined && replacing !== current) {
-            await sender.send(texts.newProjectAlreadyStarted, { replyTo: origin.messageId });
-            return;
-          }
-          await this.session.newProject(origin.lang);
-          await sender.send(texts.newProjectDone);
-        }),
-      openLink: (origin) =>
-        quick(origin, async (sender) => {
-          const texts = t(origin.lang);
-          const url = await this.renders.workspaceLink(origin.lang);
-          await sender.send(texts.openLink, { buttons: { inline_keyboard: [[{ text: texts.buttons.open, url }]] } });
-        }),
-      language: (origin, choice) =>
-        quick(origin, async (sender) => {
-          if (!choice) {
-            await sender.send(t(origin.lang).languageChoose, {
-              buttons: {
-                inline_keyboard: [
-                  [
-                    { text: "English", callback_data: CALLBACK.language("en") },
-                    { text: "中文", callback_data: CALLBACK.language("zh") },
-                  ],
-                ],
-              },
-            });
-            return;
-          }
-          const record = await this.session.record();
-          await this.session.save({ ...record, language: choice });
-          await sender.send(t(choice).languageSet);
-        }),
-      retry: async (origin, turnId) => {
-        const failed = ((await this.deps.storage.get<Record<string, QueuedTurn>>("failedTurns")) ?? {}) as Record<
-          string,
-          QueuedTurn
-        >;
-        const previous = failed[turnId];
-        if (!previous) {
-          await this.senderFor(origin).send(t(origin.lang).retryExpired);
-          return;
-        }
-        delete failed[turnId];
-        await this.deps.storage.put("failedTurns", failed);
-        await this.enqueue({ ...previous.origin, lang: origin.lang }, previous.text, { oneShot: previous.oneShot });
-      },
-      answerCallback: async (origin, id, text) => this.senderFor(origin).answerCallback(id, text),
-      addedToGroup: async (origin, botUsername) => {
-        const flags = (await readKey(this.deps.storage, KEYS.flags, SCHEMAS.flags)) ?? {};
-        // Re-added after a removal: reachable again even when this membership was already greeted.
-        await this.deps.storage.put(KEYS.flags, { ...flags, greeted: true, unreachable: false });
-        if (flags.greeted) return;
-        await this.senderFor(origin).send(t(origin.lang).groupGreeting(botUsername));
-      },
-      removedFromChat: async () => {
-        await this.markUnreachable();
-        // The next time the bot is added it greets again.
-        const flags = (await readKey(this.deps.storage, KEYS.flags, SCHEMAS.flags)) ?? {};
-        await this.deps.storage.put(KEYS.flags, { ...flags, greeted: false });
-      },
-      reachableAgain: async () => {
-        const flags = (await readKey(this.deps.storage, KEYS.flags, SCHEMAS.flags)) ?? {};
-        if (flags.unreachable) await this.deps.storage.put(KEYS.flags, { ...flags, unreachable: false });
-      },
-    };
+  /** Stops the running turn, clears the queue, stops waiting for renders and drops pending media. */
+  async cancelEverything(sender: ChatSender): Promise<boolean> {
+    const turn = await this.currentTurn();
+    const queue = await this.queue();
+    const busy =
+      turn !== undefined || queue.length > 0 || (await this.renders.isActive()) || (await this.media.isActive());
+    if (!busy) return false;
+    this.liveTurn?.controller.abort();
+    this.liveTurn = undefined;
+    if (turn?.statusMessageId !== undefined) await sender.remove(turn.statusMessageId).catch(() => {});
+    await this.deps.storage.put(KEYS.queue, []);
+    await this.deps.storage.delete(KEYS.turn);
+    await this.renders.stopAll(true);
+    await this.media.clear();
+    return true;
+  }
+
+  /** Queues a failed turn again (its Retry button); false when it is no longer kept. */
+  async retryFailedTurn(origin: Origin, turnId: string): Promise<boolean> {
+    const failed = ((await this.deps.storage.get<Record<string, QueuedTurn>>("failedTurns")) ?? {}) as Record<
+      string,
+      QueuedTurn
+    >;
+    const previous = failed[turnId];
+    if (!previous) return false;
+    delete failed[turnId];
+    await this.deps.storage.put("failedTurns", failed);
+    await this.enqueue({ ...previous.origin, lang: origin.lang }, previous.text, { oneShot: previous.oneShot });
+    return true;
+  }
+
+  /** Reads and updates the chat's flags (greeted, unreachable). */
+  async updateFlags(change: (flags: ChatFlags) => ChatFlags | undefined): Promise<ChatFlags> {
+    const flags = (await readKey(this.deps.storage, KEYS.flags, SCHEMAS.flags)) ?? {};
+    const next = change(flags);
+    if (next) await this.deps.storage.put(KEYS.flags, next);
+    return flags;
   }
 
   /** Anonymous users' registration link, for credit and plan messages. */
@@ -623,3 +507,4 @@ function reachableAgain(update: Record<string, unknown>): boolean {
 }
 
 export type { NemoClient };
+export type ChatFlags = { unreachable?: boolean; greeted?: boolean };

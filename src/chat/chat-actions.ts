@@ -1,0 +1,137 @@
+import { type DraftLike, describeTimeline, formatTimeline } from "../nemo/draft";
+import { CALLBACK, type ChatActions, type MediaMessage, projectTag } from "../telegram/bot";
+import { t } from "../telegram/messages";
+import { type ChatSender, ChatUnreachableError } from "../telegram/sender";
+import type { ChatWork } from "./chat-work";
+import type { Origin } from "./state";
+import { messageForError } from "./turn-runner";
+
+/**
+ * What the bot can be asked to do (grammY's handlers call these), on top of the chat's work: quick
+ * answers run at once, beside a running turn; instructions go to the turn queue. A quick answer that
+ * fails ends in a clear message, never an error in the chat.
+ */
+export function createChatActions(work: ChatWork): ChatActions {
+  const quick = async (origin: Origin, body: (sender: ChatSender) => Promise<void>) => {
+    const sender = work.senderFor(origin);
+    try {
+      await body(sender);
+    } catch (error) {
+      if (error instanceof ChatUnreachableError) throw error;
+      work.log("quick", error);
+      await sender.send(messageForError(error, origin.lang), { replyTo: origin.messageId });
+    }
+  };
+  return {
+    languageOf: (code) => work.languageOf(code),
+    start: (origin) =>
+      quick(origin, async (sender) => {
+        const texts = t(origin.lang);
+        const statusId = await sender.send(texts.settingUp, { replyTo: origin.messageId });
+        const record = await work.session.record();
+        if (origin.languageCode && record.languageCode !== origin.languageCode) {
+          await work.session.save({ ...record, languageCode: origin.languageCode });
+        }
+        try {
+          await work.session.run(origin.lang, async () => undefined);
+        } catch (error) {
+          await sender.edit(statusId, messageForError(error, origin.lang));
+          return;
+        }
+        await sender.edit(statusId, texts.greeting);
+      }),
+    say: (origin, key) =>
+      quick(origin, async (sender) => void (await sender.send(t(origin.lang)[key], { replyTo: origin.messageId }))),
+    help: (origin) =>
+      quick(origin, async (sender) => void (await sender.send(t(origin.lang).help, { replyTo: origin.messageId }))),
+    credits: (origin) =>
+      quick(origin, async (sender) => {
+        const balance = await work.session.read(origin.lang, (project) => project.client.credits());
+        await sender.send(t(origin.lang).credits(balance), { replyTo: origin.messageId });
+      }),
+    timeline: (origin) =>
+      quick(origin, async (sender) => {
+        const state = await work.session.read(origin.lang, (project) => project.client.state(project.record.sessionId));
+        const summary = formatTimeline(describeTimeline((state.draft ?? {}) as DraftLike), origin.lang);
+        await sender.send(summary ?? t(origin.lang).timelineEmpty, { replyTo: origin.messageId });
+      }),
+    exportVideo: (origin) => quick(origin, async () => work.renders.start(origin)),
+    retryRender: (origin) => quick(origin, async () => work.renders.start(origin)),
+    instruction: (origin, text, options) => work.enqueue(origin, text, options),
+    media: (origin, message: MediaMessage) => quick(origin, async () => work.media.add(origin, message)),
+    mediaLinks: (origin, text) => work.media.links(origin, text),
+    unsupportedMedia: (origin) =>
+      quick(
+        origin,
+        async (sender) => void (await sender.send(t(origin.lang).unsupportedMedia, { replyTo: origin.messageId })),
+      ),
+    cancel: (origin) =>
+      quick(origin, async (sender) => {
+        const cancelled = await work.cancelEverything(sender);
+        await sender.send(t(origin.lang)[cancelled ? "cancelled" : "nothingToCancel"], { replyTo: origin.messageId });
+      }),
+    newProject: (origin, confirmed, replacing) =>
+      quick(origin, async (sender) => {
+        const texts = t(origin.lang);
+        const current = projectTag((await work.session.record()).sessionId);
+        if (!confirmed) {
+          const confirm = { text: texts.buttons.confirmNew, callback_data: CALLBACK.newConfirm(current) };
+          await sender.send(texts.newProjectConfirm, {
+            replyTo: origin.messageId,
+            buttons: { inline_keyboard: [[confirm]] },
+          });
+          return;
+        }
+        // The project this confirmation was for is already replaced: a second press starts nothing.
+        if (replacing !== undefined && replacing !== current) {
+          await sender.send(texts.newProjectAlreadyStarted, { replyTo: origin.messageId });
+          return;
+        }
+        await work.session.newProject(origin.lang);
+        await sender.send(texts.newProjectDone);
+      }),
+    openLink: (origin) =>
+      quick(origin, async (sender) => {
+        const texts = t(origin.lang);
+        const url = await work.renders.workspaceLink(origin.lang);
+        await sender.send(texts.openLink, { buttons: { inline_keyboard: [[{ text: texts.buttons.open, url }]] } });
+      }),
+    language: (origin, choice) =>
+      quick(origin, async (sender) => {
+        if (!choice) {
+          await sender.send(t(origin.lang).languageChoose, {
+            buttons: {
+              inline_keyboard: [
+                [
+                  { text: "English", callback_data: CALLBACK.language("en") },
+                  { text: "中文", callback_data: CALLBACK.language("zh") },
+                ],
+              ],
+            },
+          });
+          return;
+        }
+        const record = await work.session.record();
+        await work.session.save({ ...record, language: choice });
+        await sender.send(t(choice).languageSet);
+      }),
+    retry: async (origin, turnId) => {
+      if (!(await work.retryFailedTurn(origin, turnId))) await work.senderFor(origin).send(t(origin.lang).retryExpired);
+    },
+    answerCallback: async (origin, id, text) => work.senderFor(origin).answerCallback(id, text),
+    addedToGroup: async (origin, botUsername) => {
+      // Re-added after a removal: reachable again even when this membership was already greeted.
+      const flags = await work.updateFlags((current) => ({ ...current, greeted: true, unreachable: false }));
+      if (flags.greeted) return;
+      await work.senderFor(origin).send(t(origin.lang).groupGreeting(botUsername));
+    },
+    removedFromChat: async () => {
+      await work.markUnreachable();
+      // The next time the bot is added it greets again.
+      await work.updateFlags((current) => ({ ...current, greeted: false }));
+    },
+    reachableAgain: async () => {
+      await work.updateFlags((current) => (current.unreachable ? { ...current, unreachable: false } : undefined));
+    },
+  };
+}
