@@ -75,11 +75,14 @@ export class Store {
   ) {}
 
   issue(clientId: string | undefined, credits = this.config.initialCredits): Account {
+    // The anonymous user belongs to the client id: a token re-issued after expiry continues the same
+    // user, its credits and its projects (that is why clients keep the id for life, nemo-api.md §1).
+    const previous = clientId === undefined ? undefined : this.accounts.get(this.byClient.get(clientId) ?? "");
     const account: Account = {
       token: ids.token(this.rng),
-      userId: ids.userId(this.rng),
+      userId: previous?.userId ?? ids.userId(this.rng),
       expiresAt: Date.now() + this.config.tokenTtlMs,
-      available: credits,
+      available: previous?.available ?? credits,
       frozen: 0,
       ...(clientId === undefined ? {} : { clientId }),
     };
