@@ -1,0 +1,42 @@
+import type { Api, RawApi } from "grammy/web";
+import type { Config } from "../config";
+import { logEvent } from "../log";
+import { CALLBACK } from "../telegram/bot";
+import { type Lang, t } from "../telegram/messages";
+import type { ChatSender } from "../telegram/sender";
+import type { NemoSession } from "./nemo-session";
+import type { RenderJobs } from "./render-jobs";
+import type { Origin } from "./state";
+
+/** What the render flow needs from its Durable Object (chat-work.ts builds it). */
+export type RenderFlowDeps = {
+  config: Config;
+  storage: DurableObjectStorage;
+  session: NemoSession;
+  now: () => number;
+  newId: () => string;
+  requestWake: (atMs: number) => Promise<void>;
+  runInBackground: (promise: Promise<unknown>) => void;
+  senderFor: (origin: Origin) => ChatSender;
+  api: () => Api<RawApi>;
+};
+
+/** The flow's dependencies plus the chat's job store: what submit, poll and delivery share. */
+export type RenderContext = RenderFlowDeps & { jobs: RenderJobs };
+
+/** Logs where a render step failed and the error's class, never its text (which may quote a request). */
+export function logRenderError(config: Config, level: "warn" | "error", where: string, error: unknown): void {
+  logEvent(config, level, { event: "error", where, error: error instanceof Error ? error.name : "unknown" });
+}
+
+/** The failure reply of both a refused submit and a failed render: Retry exports the same draft again. */
+export function sendRenderFailed(sender: ChatSender, origin: Origin, reason: string | undefined): Promise<number> {
+  return sender.send(t(origin.lang).renderFailed(reason), {
+    replyTo: origin.messageId,
+    buttons: retryButton(origin.lang),
+  });
+}
+
+function retryButton(lang: Lang) {
+  return { inline_keyboard: [[{ text: t(lang).buttons.retry, callback_data: CALLBACK.retryRender }]] };
+}

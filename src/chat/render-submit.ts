@@ -1,0 +1,93 @@
+import { logEvent } from "../log";
+import type { DraftLike } from "../nemo/draft";
+import { NemoExportBlockedError } from "../nemo/errors";
+import { t } from "../telegram/messages";
+import { logRenderError, type RenderContext, sendRenderFailed } from "./render-context";
+import { titleOf, videoOf } from "./render-draft";
+import { ACTIVE } from "./render-jobs";
+import { nextPollDelay } from "./render-schedule";
+import type { Origin, RenderJob } from "./state";
+import { registerUrl } from "./turn-runner";
+
+const OUTPUT = { format: "mp4", quality: "high" } as const;
+
+/** NemoVideo accepted the submit call but answered that the render did not start. */
+class RenderRefusedError extends Error {
+  override readonly name = "RenderRefusedError";
+}
+
+/** Submitting a render: one retry, then a stored job that the alarm polls, then the progress message. */
+export function createRenderSubmit(ctx: RenderContext) {
+  const { config, session, now, jobs } = ctx;
+
+  async function submitOnce(origin: Origin, draft: DraftLike) {
+    const id = `render_${ctx.newId()}`;
+    return session.run(origin.lang, async (project) => {
+      const result = await project.client.submitRender({
+        id,
+        sessionId: project.record.sessionId,
+        draft,
+        output: OUTPUT,
+      });
+      if (result.status === "failed") throw new RenderRefusedError(result.error ?? "render refused");
+      return { renderId: result.id ?? id, progress: result.progress, sessionId: project.record.sessionId };
+    });
+  }
+
+  /** Submits `draft` for `origin`; a refusal or failure is answered in the chat, never thrown. */
+  return async function submit(origin: Origin, draft: DraftLike, draftHash: string): Promise<void> {
+    const texts = t(origin.lang);
+    const sender = ctx.senderFor(origin);
+    let submitted: Awaited<ReturnType<typeof submitOnce>>;
+    try {
+      submitted = await submitOnce(origin, draft).catch((error) => {
+        // 402 is a plan limit: a second attempt would only be refused again.
+        if (error instanceof NemoExportBlockedError) throw error;
+        logRenderError(config, "warn", "render_submit_retry", error);
+        // Retried once with a new id: the old one may be half-registered and refused as a duplicate.
+        return submitOnce(origin, draft);
+      });
+    } catch (error) {
+      if (error instanceof NemoExportBlockedError) {
+        await sender.send(texts.exportBlocked({ registerUrl: await registerUrl({ session, config }) }), {
+          replyTo: origin.messageId,
+        });
+        return;
+      }
+      logRenderError(config, "error", "render_submit", error);
+      await sendRenderFailed(sender, origin, undefined);
+      return;
+    }
+    const submittedAt = now();
+    const { renderId, progress } = submitted;
+    const job: RenderJob = {
+      renderId,
+      sessionId: submitted.sessionId,
+      origin,
+      title: titleOf(draft),
+      submittedAt,
+      lastProgress: progress,
+      polls: 0,
+      nextPollAt:
+        submittedAt +
+        nextPollDelay({
+          submittedAt,
+          now: submittedAt,
+          progress,
+          maxIntervalMs: config.RENDER_POLL_INTERVAL_MS,
+          pollsSoFar: 0,
+        }),
+      phase: "polling",
+      draftHash,
+      video: videoOf(draft),
+    };
+    // Stored before the status message is sent: a restart in between still polls and delivers.
+    await jobs.create(job);
+    await ctx.requestWake(job.nextPollAt);
+    logEvent(config, "info", { event: "render_submitted" });
+    const statusMessageId = await sender.send(texts.renderProgress(progress ?? 0), { replyTo: origin.messageId });
+    const saved = await jobs.transition(renderId, ACTIVE, (current) => ({ ...current, statusMessageId }));
+    // Already delivered, failed or cancelled in the meantime: the message would be left behind.
+    if (!saved) await sender.remove(statusMessageId).catch(() => {});
+  };
+}
