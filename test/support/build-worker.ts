@@ -1,4 +1,4 @@
-import { mkdirSync } from "node:fs";
+import { mkdirSync, rmSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
@@ -8,12 +8,14 @@ let built: Promise<string> | undefined;
 
 /**
  * Bundles the Worker the way wrangler does (workerd conditions, ESM, cloudflare:* external), once per
- * test process, so the end-to-end tests exercise the real bundle in Miniflare.
+ * test process, so the end-to-end tests exercise the real bundle in Miniflare. Each test process writes
+ * its own file: several run at once, and one must never load a bundle another is halfway through writing.
  */
 export function buildWorker(): Promise<string> {
   built ??= (async () => {
-    const outfile = resolve(root, "dist/e2e/index.js");
+    const outfile = resolve(root, `dist/e2e/index-${process.pid}.js`);
     mkdirSync(dirname(outfile), { recursive: true });
+    process.once("exit", () => rmSync(outfile, { force: true }));
     await build({
       entryPoints: [resolve(root, "src/index.ts")],
       outfile,

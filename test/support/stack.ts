@@ -1,3 +1,4 @@
+import { rmSync } from "node:fs";
 import { Miniflare } from "miniflare";
 import { type NemoSim, startNemoSim } from "../../sim/nemo/index";
 import { startTelegramFake, type TelegramFake } from "../../sim/telegram/index";
@@ -101,6 +102,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     async close() {
       await mf.dispose();
       await Promise.allSettled([nemo.close(), telegram.close()]);
+      // Each stack persists to its own folder (so restartWorker keeps state); nothing needs it afterwards.
+      rmSync(persistRoot, { recursive: true, force: true });
     },
   };
   return stack;
