@@ -1,0 +1,166 @@
+/**
+ * The durable upload batch: settled media is stored as a batch and a runner uploads it file by file,
+ * recording each file's outcome as it goes. An instance that finds a batch without a live runner (the
+ * previous one was evicted or redeployed) resumes it from the first file without an outcome.
+ */
+import { logEvent } from "../log";
+import { t } from "../telegram/messages";
+import type { ChatSender } from "../telegram/sender";
+import { countKinds } from "./media-files";
+import type { MediaFlowDeps } from "./media-flow";
+import { errorName, uploadTelegramFile } from "./media-upload";
+import { type AlbumItem, KEYS, type Origin, readKey, SCHEMAS, type UploadBatch, type UploadOutcome } from "./state";
+
+/**
+ * A file whose upload was started this many times without an outcome (the instance died each time) is
+ * reported as failed instead of being tried again: it may be what kills the instance.
+ */
+const MAX_UPLOAD_STARTS = 2;
+
+/** The stored batches and this instance's runner over them. */
+export function createUploadBatches(deps: MediaFlowDeps) {
+  const { config, storage, now } = deps;
+  const batches = async () => (await readKey(storage, KEYS.uploads, SCHEMAS.uploads)) ?? [];
+  /** The runner of this instance; storage says what is left, this says whether someone is on it. */
+  let runner: Promise<void> | undefined;
+
+  async function saveBatch(batch: UploadBatch): Promise<boolean> {
+    const all = await batches();
+    const index = all.findIndex((other) => other.id === batch.id);
+    if (index < 0) return false; // cancelled meanwhile
+    all[index] = batch;
+    await storage.put(KEYS.uploads, all);
+    return true;
+  }
+
+  /** Starts this instance's runner unless it is already running. */
+  function pump(): void {
+    if (runner) return;
+    runner = runBatches()
+      .catch((error) => logEvent(config, "error", { event: "error", where: "uploads", error: errorName(error) }))
+      .finally(() => {
+        runner = undefined;
+      });
+    deps.runInBackground(runner);
+  }
+
+  async function runBatches(): Promise<void> {
+    for (;;) {
+      const next = (await batches())[0];
+      if (!next) break;
+      await runBatch(next).catch(async (error) => {
+        // A batch that cannot even report must not block the ones behind it.
+        logEvent(config, "error", { event: "error", where: "upload_batch", error: errorName(error) });
+        await storage.put(
+          KEYS.uploads,
+          (await batches()).filter((other) => other.id !== next.id),
+        );
+      });
+    }
+    await deps.uploadsSettled();
+  }
+
+  async function runBatch(initial: UploadBatch): Promise<void> {
+    let batch = initial;
+    const texts = t(batch.origin.lang);
+    const sender = deps.senderFor(batch.origin);
+    const limit = config.TELEGRAM_DOWNLOAD_LIMIT_MB * 1024 * 1024;
+    // Too big for the Bot API server: answered before any download is tried.
+    batch.items = batch.items.map((item) =>
+      item.outcome === undefined && item.fileSize !== undefined && item.fileSize > limit
+        ? { ...item, outcome: "tooBigForTelegram" as const }
+        : item,
+    );
+    const toUpload = batch.items.filter((item) => item.outcome !== "tooBigForTelegram").length;
+    if (toUpload > 0 && batch.statusMessageId === undefined) {
+      const statusMessageId = await sender.send(texts.uploading(countDone(batch), toUpload), {
+        replyTo: batch.origin.messageId,
+      });
+      batch = { ...batch, statusMessageId };
+    }
+    if (!(await saveBatch(batch))) return abandon(batch, sender);
+
+    for (let index = 0; index < batch.items.length; index++) {
+      const item = batch.items[index];
+      if (!item || item.outcome !== undefined) continue;
+      const attempts = (item.attempts ?? 0) + 1;
+      let outcome: UploadOutcome | undefined;
+      if (attempts > MAX_UPLOAD_STARTS) outcome = "failed";
+      else {
+        batch.items[index] = { ...item, attempts };
+        if (!(await saveBatch(batch))) return abandon(batch, sender);
+        outcome = await uploadTelegramFile(deps, batch.origin, item);
+      }
+      batch.items[index] = { ...item, attempts, outcome };
+      if (!(await saveBatch(batch))) return abandon(batch, sender);
+      if (batch.statusMessageId !== undefined)
+        await sender.edit(batch.statusMessageId, texts.uploading(countDone(batch), toUpload)).catch(() => {});
+    }
+    await finish(batch, sender);
+  }
+
+  /** The batch was cancelled while a file was in flight: its progress message goes, the rest is dropped. */
+  async function abandon(batch: UploadBatch, sender: ChatSender): Promise<void> {
+    if (batch.statusMessageId !== undefined) await sender.remove(batch.statusMessageId).catch(() => {});
+  }
+
+  /** Reports the batch in its status message, drops it from storage and hands its caption to the agent. */
+  async function finish(batch: UploadBatch, sender: ChatSender): Promise<void> {
+    const texts = t(batch.origin.lang);
+    const done = batch.items.filter((item) => item.outcome === "done");
+    if (batch.statusMessageId !== undefined) {
+      if (done.length > 0)
+        await sender.edit(batch.statusMessageId, texts.mediaAdded(countKinds(done), !batch.caption)).catch(() => {});
+      else await sender.remove(batch.statusMessageId).catch(() => {});
+    }
+    if (batch.items.some((item) => item.outcome === "unsupported"))
+      await sender.send(texts.unsupportedMedia, { replyTo: batch.origin.messageId });
+    const failed = batch.items.filter((item) => item.outcome === "failed");
+    // When every file of an album failed alike, one message says so instead of one per photo.
+    const allFailedAlike = failed.length > 1 && failed.length === batch.items.length;
+    if (allFailedAlike) await sender.send(texts.uploadFailedAll(failed.length), { replyTo: batch.origin.messageId });
+    for (const item of allFailedAlike ? [] : batch.items) {
+      // Photos have no name of their own: the answer replies to the very photo (or file) that failed.
+      const name = item.kind === "photo" ? undefined : item.fileName;
+      const text =
+        item.outcome === "tooBigForTelegram"
+          ? texts.fileTooBigForTelegram(name)
+          : item.outcome === "tooLargeForNemo"
+            ? texts.fileTooLargeForNemo(name)
+            : item.outcome === "failed"
+              ? texts.uploadFailed(name)
+              : undefined;
+      if (text) await sender.send(text, { replyTo: item.messageId });
+    }
+    const remaining = (await batches()).filter((other) => other.id !== batch.id);
+    await storage.put(KEYS.uploads, remaining);
+    if (done.length > 0 && batch.caption) await deps.instruction(batch.origin, batch.caption);
+  }
+
+  return {
+    /** Stores a batch behind the others and makes sure a runner is on it. */
+    async enqueue(origin: Origin, items: AlbumItem[], caption: string | undefined): Promise<void> {
+      const batch: UploadBatch = {
+        id: deps.newId(),
+        origin,
+        items: items.map((item) => ({ ...item })),
+        ...(caption?.trim() ? { caption: caption.trim() } : {}),
+        createdAt: now(),
+      };
+      await storage.put(KEYS.uploads, [...(await batches()), batch]);
+      pump();
+    },
+    /** Resumes stored batches left without a runner (the instance was evicted or redeployed). */
+    async resume(): Promise<void> {
+      if (!runner && (await batches()).length > 0) pump();
+    },
+    async pending(): Promise<boolean> {
+      return (await batches()).length > 0;
+    },
+  };
+}
+
+/** Files answered so far, for the "uploading n/m" progress; too-big files never counted as to upload. */
+function countDone(batch: UploadBatch): number {
+  return batch.items.filter((item) => item.outcome !== undefined && item.outcome !== "tooBigForTelegram").length;
+}

@@ -1,0 +1,59 @@
+/**
+ * One Telegram file streamed into NemoVideo's multipart upload, one file per request so one bad file never
+ * sinks the rest. The file URL holds the bot token, so it is built and used here and never logged.
+ */
+import { GrammyError } from "grammy/web";
+import { logEvent } from "../log";
+import { NemoFileTooLargeError, NemoUnsupportedFileError } from "../nemo/errors";
+import { uploadName } from "./media-files";
+import type { MediaFlowDeps } from "./media-flow";
+import type { AlbumItem, Origin, UploadOutcome } from "./state";
+
+/** Telegram's file endpoint did not serve the file. */
+export class TelegramDownloadError extends Error {
+  override readonly name = "TelegramDownloadError";
+  constructor(readonly status: number) {
+    super(`Telegram file download failed with HTTP ${status}`);
+  }
+}
+
+/** Streams one file from Telegram into NemoVideo; every failure becomes an outcome the batch reports. */
+export async function uploadTelegramFile(
+  deps: Pick<MediaFlowDeps, "config" | "session" | "api">,
+  origin: Origin,
+  item: AlbumItem,
+): Promise<UploadOutcome> {
+  const { config } = deps;
+  try {
+    await deps.session.run(origin.lang, async (project) => {
+      const file = await deps.api().getFile(item.fileId);
+      if (!file.file_path) throw new TelegramDownloadError(0);
+      const response = await fetch(`${config.TELEGRAM_API_ROOT}/file/bot${config.BOT_TOKEN}/${file.file_path}`);
+      if (!response.ok || !response.body) {
+        await response.body?.cancel().catch(() => {});
+        throw new TelegramDownloadError(response.status);
+      }
+      const size = Number(response.headers.get("content-length") ?? file.file_size ?? Number.NaN);
+      await project.client.uploadFiles(project.record.sessionId, [
+        {
+          filename: uploadName(item, file.file_path),
+          contentType: item.mimeType ?? "application/octet-stream",
+          body: response.body,
+          ...(Number.isFinite(size) ? { size } : {}),
+        },
+      ]);
+    });
+    return "done";
+  } catch (error) {
+    logEvent(config, "warn", { event: "upload_failed", kind: item.kind, error: errorName(error) });
+    if (error instanceof NemoUnsupportedFileError) return "unsupported";
+    if (error instanceof NemoFileTooLargeError) return "tooLargeForNemo";
+    if (error instanceof GrammyError && /too big/i.test(error.description)) return "tooBigForTelegram";
+    return "failed";
+  }
+}
+
+/** An error as a log line names it: by class only, since messages may carry URLs, which never enter logs. */
+export function errorName(error: unknown): string {
+  return error instanceof Error ? error.name : typeof error;
+}
