@@ -14,9 +14,10 @@ export class Faults {
     this.armed.push({ method: method === "*" ? "*" : method.toLowerCase(), spec, remaining: spec.times ?? 1 });
   }
 
-  take(method: string): FaultSpec | undefined {
+  /** `exact` skips "*" faults, for requests that are not Bot API methods (file downloads). */
+  take(method: string, options: { exact?: boolean } = {}): FaultSpec | undefined {
     const name = method.toLowerCase();
-    const fault = this.armed.find((armed) => armed.method === "*" || armed.method === name);
+    const fault = this.armed.find((armed) => (armed.method === "*" && !options.exact) || armed.method === name);
     if (!fault) return undefined;
     fault.remaining -= 1;
     if (fault.remaining <= 0) this.armed = this.armed.filter((armed) => armed !== fault);

@@ -128,6 +128,7 @@ export async function startTelegramFake(options: TelegramFakeOptions = {}): Prom
     const work = file
       ? serveDownload(
           state,
+          faults,
           decodeURIComponent(file[1] as string),
           decodeURIComponent(file[2] as string),
           res,

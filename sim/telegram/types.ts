@@ -88,6 +88,8 @@ export interface FileDownload {
   bytesSent: number;
   firstByteAt: number;
   lastByteAt?: number;
+  /** Set when the client hung up before the last byte (e.g. the bot cancelled a stalled download). */
+  closedEarlyAt?: number;
 }
 
 export interface AddFileInput {
@@ -150,6 +152,7 @@ export interface TelegramFake {
   ingest(update: Partial<Update>): Update;
   addFile(input: AddFileInput): AddedFile;
   fileDownloads: FileDownload[];
+  /** Arms a fault for a Bot API method, "*" (any method), or "file" (file downloads; see README). */
   fault(method: string, fault: FaultSpec): void;
   /** Every later call aimed at that chat gets 403 "bot was blocked by the user". */
   blockBy(chatId: number): void;
