@@ -215,8 +215,11 @@ export function createNemoClient(options: NemoClientOptions) {
       return { ...value, raw: data };
     },
 
-    /** §6: multipart upload, streamed part by part so a large video never sits in memory. */
-    uploadFiles(sessionId: string, files: UploadFile[]): Promise<UploadResult> {
+    /**
+     * §6: multipart upload, streamed part by part so a large video never sits in memory. `signal` lets the
+     * caller give up on an upload NemoVideo never answers.
+     */
+    uploadFiles(sessionId: string, files: UploadFile[], signal?: AbortSignal): Promise<UploadResult> {
       const form = multipartStream(
         files.map((file) => ({
           name: "files",
@@ -239,6 +242,7 @@ export function createNemoClient(options: NemoClientOptions) {
         path: `/api/upload-video/${APP}/me/${sid(sessionId)}`,
         headers: { "Content-Type": form.contentType },
         body,
+        signal,
       };
       return call("uploadFiles", request, UploadSchema).catch(async (error: unknown) => {
         // If fetch never took the body, nobody will read it: cancel it so the sources (often a Telegram
