@@ -1,0 +1,213 @@
+import type { QuotaHooks } from "../operator/quota-hooks";
+import { t } from "../telegram/messages";
+import type { ChatSender } from "../telegram/sender";
+import type { MediaFlow } from "./media-flow";
+import { startRecovery } from "./recovery";
+import type { RenderFlow } from "./render-flow";
+import { createSerial } from "./serial";
+import { type ActiveTurn, KEYS, type Origin, type QueuedTurn } from "./state";
+import { createTurnLifecycle, type TurnLifecycle, type TurnLifecycleDeps } from "./turn-lifecycle";
+import { createTurnStore, type TurnStore } from "./turn-store";
+
+export type TurnQueueDeps = Omit<TurnLifecycleDeps, "turns"> & {
+  newId: () => string;
+  runInBackground: (promise: Promise<unknown>) => void;
+  /** The operator's daily limits (src/operator); absent = none. */
+  quotas?: QuotaHooks;
+  /** A render in progress or media still settling holds the queue. */
+  renders: Pick<RenderFlow, "isActive">;
+  media: Pick<MediaFlow, "isActive">;
+};
+
+/** Update ids whose instruction was queued, so an update handled again after a restart is not queued twice. */
+const QUEUED_UPDATES_KEY = "queuedUpdates";
+const QUEUED_UPDATES_KEPT = 100;
+
+/**
+ * The chat's agent turns, one at a time: instructions wait in a queue (per-user rate, queue limit, one
+ * per update) until nothing holds it, then the head becomes the current turn and runs (turn-lifecycle.ts).
+ * The queue and the current turn live in storage; this object keeps only the live runner of the current
+ * turn. Every addition to the queue and every claim of the next turn runs in one chain (`serially`);
+ * /cancel and a chat that became unreachable empty the queue outright.
+ */
+export class TurnQueue {
+  private liveTurn: { id: string; controller: AbortController; done: Promise<void> } | undefined;
+  /** Serialises changes to the queue and the claim of the next turn (see createSerial). */
+  private readonly serially = createSerial();
+  /** The update being handled by the drain, if any: an instruction it queues is keyed by its id. */
+  private handlingUpdateId: number | undefined;
+  private readonly turns: TurnStore;
+  private readonly lifecycle: TurnLifecycle;
+
+  constructor(private readonly deps: TurnQueueDeps) {
+    this.turns = createTurnStore(deps.storage);
+    this.lifecycle = createTurnLifecycle({ ...deps, turns: this.turns });
+  }
+
+  /** Runs `handle` for one update: an instruction it queues is remembered under the update's id. */
+  async whileHandling<T>(updateId: number, handle: () => Promise<T>): Promise<T> {
+    this.handlingUpdateId = updateId;
+    try {
+      return await handle();
+    } finally {
+      this.handlingUpdateId = undefined;
+    }
+  }
+
+  async enqueue(origin: Origin, text: string, options: { oneShot?: boolean; wantsVideo?: boolean } = {}) {
+    if (!(await this.withinUserRate(origin))) return;
+    if (this.deps.quotas && !(await this.deps.quotas.allowTurn(origin, this.deps.senderFor(origin)))) return;
+    // Media sent without a caption waits for its instruction: that instruction is a one-shot request.
+    if (await this.deps.storage.get("awaitingInstruction")) {
+      await this.deps.storage.delete("awaitingInstruction");
+      options = { ...options, oneShot: true };
+    }
+    const item: QueuedTurn = {
+      id: this.deps.newId(),
+      text,
+      origin,
+      queuedAt: this.deps.now(),
+      ...(options.oneShot || options.wantsVideo ? { oneShot: true } : {}),
+    };
+    const sourceUpdate = this.handlingUpdateId;
+    const placed = await this.serially(async () => {
+      const queued = (await this.deps.storage.get<number[]>(QUEUED_UPDATES_KEY)) ?? [];
+      if (sourceUpdate !== undefined && queued.includes(sourceUpdate)) return { again: true as const };
+      const queue = await this.turns.queue();
+      const busy = this.liveTurn !== undefined || (await this.turns.current()) !== undefined || queue.length > 0;
+      const holding = busy || (await this.deps.renders.isActive());
+      if (holding && queue.length >= this.deps.config.QUEUE_LIMIT) return { full: true as const };
+      queue.push(item);
+      const remembered = sourceUpdate === undefined ? queued : [...queued, sourceUpdate].slice(-QUEUED_UPDATES_KEPT);
+      // One write: the instruction and the note that its update queued it land together or not at all.
+      await this.deps.storage.put({ [KEYS.queue]: queue, [QUEUED_UPDATES_KEY]: remembered });
+      return { full: false as const, holding, position: queue.length };
+    });
+    if ("again" in placed) return;
+    const sender = this.deps.senderFor(origin);
+    if (placed.full) {
+      await sender.send(t(origin.lang).queueFull, { replyTo: origin.messageId });
+      return;
+    }
+    if (placed.holding) {
+      await sender.send(t(origin.lang).queued(placed.position), { replyTo: origin.messageId });
+      await this.deps.requestWake(this.deps.now() + this.deps.config.WATCHDOG_INTERVAL_MS);
+      return;
+    }
+    await this.startNextTurn();
+  }
+
+  /** Queues a failed turn again (its Retry button); false when it is no longer kept. */
+  async retryFailed(origin: Origin, turnId: string): Promise<boolean> {
+    const previous = await this.deps.endings.takeFailed(turnId);
+    if (!previous) return false;
+    await this.enqueue({ ...previous.origin, lang: origin.lang }, previous.text, { oneShot: previous.oneShot });
+    return true;
+  }
+
+  /** Starts the queue's head unless something holds the queue. */
+  startNextTurn(): Promise<void> {
+    return this.serially(() => this.claimNextTurn());
+  }
+
+  /** Resumes the turn that should be running and is not, and runs a recheck that is due. Safe to run twice. */
+  async resume(): Promise<void> {
+    // Decided in the queue's chain: a turn being claimed right now must not be launched a second time.
+    const due = await this.serially(async () => {
+      const turn = await this.turns.current();
+      if (!turn) {
+        await this.claimNextTurn();
+        return undefined;
+      }
+      if (this.liveTurn?.id === turn.id) return undefined;
+      if (turn.phase === "starting") {
+        this.launch(turn);
+      } else if (turn.phase === "streaming") {
+        // The stream died with the previous instance. It cannot be resumed: recover by reading state.
+        await this.turns.save(startRecovery(turn, this.deps.config, this.deps.now()));
+      } else if (turn.recheck && turn.recheck.nextAt <= this.deps.now()) {
+        return turn;
+      }
+      return undefined;
+    });
+    // Outside the chain: a recheck reads NemoVideo; a turn it ends lets the next one start.
+    if (due && (await this.lifecycle.recheck(due))) await this.startNextTurn();
+  }
+
+  async nextWakeAt(): Promise<number | undefined> {
+    return (await this.turns.current())?.recheck?.nextAt;
+  }
+
+  /** Whether a turn runs or waits in the queue. */
+  async hasWork(): Promise<boolean> {
+    const queue = await this.turns.queue();
+    return (await this.turns.current()) !== undefined || queue.length > 0;
+  }
+
+  /** The current turn and the queue, as stored. */
+  async pending(): Promise<{ turn: ActiveTurn | undefined; queue: QueuedTurn[] }> {
+    const turn = await this.turns.current();
+    return { turn, queue: await this.turns.queue() };
+  }
+
+  /** Stops the running turn (removing its status message) and empties the queue. */
+  async cancel(turn: ActiveTurn | undefined, sender: ChatSender): Promise<void> {
+    this.liveTurn?.controller.abort();
+    this.liveTurn = undefined;
+    if (turn?.statusMessageId !== undefined) await sender.remove(turn.statusMessageId).catch(() => {});
+    await this.deps.storage.put(KEYS.queue, []);
+    await this.deps.storage.delete(KEYS.turn);
+  }
+
+  /** Aborts the running turn and drops it and the queue; `alongside` lands in the queue's write. */
+  async dropAll(alongside: Record<string, unknown>): Promise<void> {
+    this.liveTurn?.controller.abort();
+    await this.deps.storage.put({ ...alongside, [KEYS.queue]: [] });
+    await this.deps.storage.delete(KEYS.turn);
+  }
+
+  /** A per-user cap on instructions per minute, so one group member cannot spend everyone's credits. */
+  private async withinUserRate(origin: Origin): Promise<boolean> {
+    if (origin.userId === undefined || this.deps.config.USER_TURNS_PER_MINUTE === 0) return true;
+    const key = `rate:${origin.userId}`;
+    const windowStart = this.deps.now() - 60_000;
+    const recent = ((await this.deps.storage.get<number[]>(key)) ?? []).filter((at) => at > windowStart);
+    if (recent.length >= this.deps.config.USER_TURNS_PER_MINUTE) {
+      const waitS = Math.max(1, Math.ceil(((recent[0] ?? this.deps.now()) + 60_000 - this.deps.now()) / 1000));
+      await this.deps.senderFor(origin).send(t(origin.lang).rateLimitedUser(waitS), { replyTo: origin.messageId });
+      return false;
+    }
+    recent.push(this.deps.now());
+    await this.deps.storage.put(key, recent);
+    return true;
+  }
+
+  /** Starts the queue's head unless a turn, a render or media work holds the queue. Only in the chain. */
+  private async claimNextTurn(): Promise<void> {
+    if (this.liveTurn || (await this.turns.current())) return;
+    // A render in progress holds the queue: a new instruction would change the draft being rendered.
+    if (await this.deps.renders.isActive()) return;
+    // Media still settling or uploading holds the queue too: the instruction is about those files.
+    if (await this.deps.media.isActive()) return;
+    const queue = await this.turns.queue();
+    const next = queue.shift();
+    if (!next) return;
+    const turn: ActiveTurn = { ...next, startedAt: this.deps.now(), phase: "starting", sawText: false };
+    await this.deps.storage.put({ [KEYS.queue]: queue, [KEYS.turn]: turn });
+    this.launch(turn);
+  }
+
+  private launch(turn: ActiveTurn): void {
+    const controller = new AbortController();
+    const done = this.lifecycle
+      .run(turn, controller.signal)
+      .catch((error) => this.lifecycle.crashed(turn, error))
+      .finally(() => {
+        if (this.liveTurn?.id === turn.id) this.liveTurn = undefined;
+      })
+      .then(() => this.startNextTurn())
+      .catch((error) => this.deps.log("turn_next", error));
+    this.liveTurn = { id: turn.id, controller, done };
+    this.deps.runInBackground(done);
+  }
+}
