@@ -27,8 +27,8 @@ const QUEUED_UPDATES_KEPT = 100;
  * The chat's agent turns, one at a time: instructions wait in a queue (per-user rate, queue limit, one
  * per update) until nothing holds it, then the head becomes the current turn and runs (turn-lifecycle.ts).
  * The queue and the current turn live in storage; this object keeps only the live runner of the current
- * turn. Every addition to the queue and every claim of the next turn runs in one chain (`serially`);
- * /cancel and a chat that became unreachable empty the queue outright.
+ * turn. Every change to the queue (an addition, the claim of the next turn, /cancel, a chat that became
+ * unreachable) runs in one chain (`serially`).
  */
 export class TurnQueue {
   private liveTurn: { id: string; controller: AbortController; done: Promise<void> } | undefined;
@@ -155,15 +155,20 @@ export class TurnQueue {
     this.liveTurn?.controller.abort();
     this.liveTurn = undefined;
     if (turn?.statusMessageId !== undefined) await sender.remove(turn.statusMessageId).catch(() => {});
-    await this.deps.storage.put(KEYS.queue, []);
-    await this.deps.storage.delete(KEYS.turn);
+    // In the queue's chain, so an instruction being queued right now cannot write the old queue back.
+    await this.serially(async () => {
+      await this.deps.storage.put(KEYS.queue, []);
+      await this.deps.storage.delete(KEYS.turn);
+    });
   }
 
   /** Aborts the running turn and drops it and the queue; `alongside` lands in the queue's write. */
   async dropAll(alongside: Record<string, unknown>): Promise<void> {
     this.liveTurn?.controller.abort();
-    await this.deps.storage.put({ ...alongside, [KEYS.queue]: [] });
-    await this.deps.storage.delete(KEYS.turn);
+    await this.serially(async () => {
+      await this.deps.storage.put({ ...alongside, [KEYS.queue]: [] });
+      await this.deps.storage.delete(KEYS.turn);
+    });
   }
 
   /** A per-user cap on instructions per minute, so one group member cannot spend everyone's credits. */
