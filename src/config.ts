@@ -63,6 +63,8 @@ const ConfigSchema = object({
   HEARTBEAT_ONLY_TIMEOUT_MS: wholeNumber(600_000),
   STATE_RECHECK_MS: wholeNumber(30_000),
   ALBUM_SETTLE_MS: wholeNumber(1_500),
+  /** Longest one file's Telegram download + NemoVideo upload may take before it counts as failed. */
+  UPLOAD_MAX_DURATION_MS: wholeNumber(600_000),
   /** getFile limit of the Bot API server: 20 MB on the cloud API, more on a self-hosted one. */
   TELEGRAM_DOWNLOAD_LIMIT_MB: wholeNumber(20),
   /** Multipart upload limit of the Bot API server: 50 MB on the cloud API. */

@@ -4,6 +4,7 @@
  */
 import { GrammyError } from "grammy/web";
 import { logEvent } from "../log";
+import type { UploadFile } from "../nemo/client";
 import { NemoFileTooLargeError, NemoUnsupportedFileError } from "../nemo/errors";
 import { uploadName } from "./media-files";
 import type { MediaFlowDeps } from "./media-flow";
@@ -17,6 +18,14 @@ export class TelegramDownloadError extends Error {
   }
 }
 
+/** The file's download and upload together outlasted UPLOAD_MAX_DURATION_MS and were abandoned. */
+export class UploadTimeoutError extends Error {
+  override readonly name = "UploadTimeoutError";
+  constructor(readonly limitMs: number) {
+    super(`Upload did not finish within ${limitMs} ms`);
+  }
+}
+
 /** Streams one file from Telegram into NemoVideo; every failure becomes an outcome the batch reports. */
 export async function uploadTelegramFile(
   deps: Pick<MediaFlowDeps, "config" | "session" | "api">,
@@ -24,27 +33,33 @@ export async function uploadTelegramFile(
   item: AlbumItem,
 ): Promise<UploadOutcome> {
   const { config } = deps;
+  // One deadline per file, over both transfers: a download or upload that stalls would otherwise hold the
+  // batch, and every turn queued behind it, forever. Aborting the download also ends the stream that feeds
+  // the upload, so neither connection is left open.
+  const deadline = AbortSignal.timeout(config.UPLOAD_MAX_DURATION_MS);
   try {
     await deps.session.run(origin.lang, async (project) => {
       const file = await deps.api().getFile(item.fileId);
       if (!file.file_path) throw new TelegramDownloadError(0);
-      const response = await fetch(`${config.TELEGRAM_API_ROOT}/file/bot${config.BOT_TOKEN}/${file.file_path}`);
+      const response = await fetch(`${config.TELEGRAM_API_ROOT}/file/bot${config.BOT_TOKEN}/${file.file_path}`, {
+        signal: deadline,
+      });
       if (!response.ok || !response.body) {
         await response.body?.cancel().catch(() => {});
         throw new TelegramDownloadError(response.status);
       }
       const size = Number(response.headers.get("content-length") ?? file.file_size ?? Number.NaN);
-      await project.client.uploadFiles(project.record.sessionId, [
-        {
-          filename: uploadName(item, file.file_path),
-          contentType: item.mimeType ?? "application/octet-stream",
-          body: response.body,
-          ...(Number.isFinite(size) ? { size } : {}),
-        },
-      ]);
+      const upload: UploadFile = {
+        filename: uploadName(item, file.file_path),
+        contentType: item.mimeType ?? "application/octet-stream",
+        body: response.body,
+        ...(Number.isFinite(size) ? { size } : {}),
+      };
+      await project.client.uploadFiles(project.record.sessionId, [upload], deadline);
     });
     return "done";
-  } catch (error) {
+  } catch (caught) {
+    const error = deadline.aborted ? new UploadTimeoutError(config.UPLOAD_MAX_DURATION_MS) : caught;
     logEvent(config, "warn", { event: "upload_failed", kind: item.kind, error: errorName(error) });
     if (error instanceof NemoUnsupportedFileError) return "unsupported";
     if (error instanceof NemoFileTooLargeError) return "tooLargeForNemo";
