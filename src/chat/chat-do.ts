@@ -35,6 +35,8 @@ export class ChatDurableObject extends DurableObject<Env> {
   /** Access, quotas, /forget and admin commands (src/operator); created with the work. */
   private desk: OperatorDesk | undefined;
   private chatId: number | undefined;
+  /** Set by every kick and cleared each time the drain looks at the inbox (see kick). */
+  private kicked = false;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -71,10 +73,21 @@ export class ChatDurableObject extends DurableObject<Env> {
     await this.scheduleNext();
   }
 
-  /** Starts draining the inbox unless a drain is already running in this instance. */
+  /**
+   * Starts draining the inbox unless a drain is already running in this instance. The drain starts on a
+   * later task: started at once, its storage steps and the update's handling ran before accept's answer
+   * left the object and made the webhook's 200 wait for them (3.1 → 2.1 ms p50 in bench/ack.ts). The
+   * update is already durable and the watchdog alarm set, so an instance that dies first loses nothing.
+   */
   private kick(): void {
+    this.kicked = true;
     if (this.draining) return;
-    this.draining = this.drain()
+    this.draining = (async () => {
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      // A kick that lands after the drain last looked at the inbox (while it finishes up) would otherwise
+      // leave that update to the watchdog alarm: look again.
+      while (this.kicked) await this.drain();
+    })()
       .catch((error) => this.logError("drain", error))
       .finally(() => {
         this.draining = undefined;
@@ -84,6 +97,7 @@ export class ChatDurableObject extends DurableObject<Env> {
 
   private async drain(): Promise<void> {
     for (;;) {
+      this.kicked = false;
       const inbox = (await readKey(this.ctx.storage, KEYS.inbox, SCHEMAS.inbox)) ?? [];
       const next = inbox[0];
       if (!next) break;
