@@ -14,7 +14,8 @@ export const FAST_WAITS = {
   SSE_MAX_DURATION_MS: "20000",
   HEARTBEAT_ONLY_TIMEOUT_MS: "8000",
   STATE_RECHECK_MS: "100",
-  ALBUM_SETTLE_MS: "250",
+  // Long enough that album items delivered one after another never straddle it on a loaded CI machine.
+  ALBUM_SETTLE_MS: "500",
   WATCHDOG_INTERVAL_MS: "300",
   TELEGRAM_MAX_RETRY_AFTER_S: "2",
 };
