@@ -163,16 +163,7 @@ export class ChatDurableObject extends DurableObject<Env> {
     }
     if (chatId === undefined) return undefined;
     this.chatId = chatId;
-    this.desk = new OperatorDesk({
-      config: this.config,
-      chatId,
-      storage: this.ctx.storage,
-      kv: this.env.CHATS_KV,
-      chats: this.env.CHAT,
-      stats: this.env.STATS,
-      runInBackground: (promise) => this.ctx.waitUntil(promise),
-      wipeObject: () => this.forgetEverything(),
-    });
+    this.desk = this.deskFor(chatId);
     await this.desk.ready();
     const nemo: NemoClient = createNemoClient({
       baseUrl: this.config.NEMO_API_BASE,
@@ -270,9 +261,13 @@ export class ChatDurableObject extends DurableObject<Env> {
 
   /** A desk for an object that has never seen its chat (blocked before its first update). */
   private bareDesk(): OperatorDesk {
+    return this.deskFor(0);
+  }
+
+  private deskFor(chatId: number): OperatorDesk {
     return new OperatorDesk({
       config: this.config,
-      chatId: 0,
+      chatId,
       storage: this.ctx.storage,
       kv: this.env.CHATS_KV,
       chats: this.env.CHAT,
