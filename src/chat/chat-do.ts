@@ -12,6 +12,7 @@ import { importTokenKeys } from "../store/crypto";
 import { type ChatActions, createBot, type MediaMessage } from "../telegram/bot";
 import { type Lang, langFromCode, t } from "../telegram/messages";
 import { type ChatSender, ChatUnreachableError } from "../telegram/sender";
+import { chatIdOfUpdate } from "../telegram/update-routing";
 import { resolveBotInfo } from "./bot-info";
 import { ChatWork } from "./chat-work";
 import { createSerial } from "./serial";
@@ -157,7 +158,6 @@ export class ChatDurableObject extends DurableObject<Env> {
     if (this.work) return this.work;
     let chatId = await this.ctx.storage.get<number>("chatId");
     if (chatId === undefined && update) {
-      const { chatIdOfUpdate } = await import("../telegram/update-routing");
       chatId = chatIdOfUpdate(update);
       if (chatId !== undefined) await this.ctx.storage.put("chatId", chatId);
     }
