@@ -89,7 +89,7 @@ describe("npm start", () => {
   it("with a real BOT_TOKEN in .dev.vars (and no --local), points to npm run dev:poll instead", async () => {
     const scratch = await mkdtemp(join(tmpdir(), "npm-start-"));
     const devVars = join(scratch, ".dev.vars");
-    await writeFile(devVars, "BOT_TOKEN=7712345678:AAHk3jx0abcdefghijklmnopqrstuvwxyz12\nWEBHOOK_SECRET=abc\n");
+    await writeFile(devVars, "BOT_TOKEN=7712345678:AAHk3jx0abcdefghijklmnopqrstuvwx\nWEBHOOK_SECRET=abc\n");
     try {
       const run = start(["--dev-vars", devVars]);
       expect(await run.exited).toBe(0);

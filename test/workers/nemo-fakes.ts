@@ -3,7 +3,7 @@ import { createNemoClient, type NemoClientOptions } from "../../src/nemo";
 /** Shared fakes for the NemoVideo client tests: a recording fetch and canned responses. */
 
 export const BASE = "https://mega-api.test";
-export const TOKEN = "nmv_usr_S3cretTokenValue_abcdefghijklmnopqrstuvwxyz0123";
+export const TOKEN = "nmv_usr_S3cretTokenValue1";
 export const SKILL = { source: "tiktok-video-generator-ai", version: "0.1.0", platform: "telegram" };
 
 export type Recorded = { url: string; method: string; headers: Headers; body: ReadableStream | string | null };

@@ -7,7 +7,7 @@ const keyB64 = () => {
   const bytes = crypto.getRandomValues(new Uint8Array(32));
   return btoa(String.fromCharCode(...bytes));
 };
-const TOKEN = "nmv_usr_abcdefghijklmnopqrstuvwxyz0123456789";
+const TOKEN = "nmv_usr_sealedTestToken01";
 const RECORD: ChatRecord = { clientId: "client-1", token: TOKEN, sessionId: "session-1", language: "en" };
 
 let nextChat = 1;
