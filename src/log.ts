@@ -1,4 +1,5 @@
 import type { Config } from "./config";
+import { fnv1a } from "./shared/fnv";
 
 const LEVELS = { debug: 10, info: 20, warn: 30, error: 40 } as const;
 type Level = keyof typeof LEVELS;
@@ -30,10 +31,5 @@ export function logEvent(config: Pick<Config, "LOG_LEVEL">, level: Level, fields
 
 /** FNV-1a over the decimal id: cheap, synchronous, and enough to correlate lines without exposing the id. */
 export function hashChatId(chatId: number): string {
-  let hash = 0x811c9dc5;
-  for (const char of String(chatId)) {
-    hash ^= char.charCodeAt(0);
-    hash = Math.imul(hash, 0x01000193) >>> 0;
-  }
-  return hash.toString(16).padStart(8, "0");
+  return fnv1a(String(chatId));
 }

@@ -1,5 +1,6 @@
 import type { Config } from "../config";
 import { type DraftLike, diffDrafts, formatChanges, isExportable, suggestNextSteps } from "../nemo/draft";
+import { fnv1a } from "../shared/fnv";
 import { t } from "../telegram/messages";
 import type { ChatSender } from "../telegram/sender";
 import type { NemoSession } from "./nemo-session";
@@ -27,8 +28,10 @@ export function startRecovery(turn: ActiveTurn, config: Config, now: number): Ac
 }
 
 /**
- * One recheck: read the state and compare it with the snapshot taken before the turn. Changed → report
- * what changed; unchanged → wait twice as long; after MAX_UNCHANGED_READS unchanged reads → failed.
+ * One recheck: read the state and compare it with the snapshot taken before the turn. Changed, and the
+ * same as at the previous read → report what changed; changed but still moving (the agent works on after
+ * a lost stream: the raw clip first, then music and title) → read again after the same wait; unchanged →
+ * wait twice as long; after MAX_UNCHANGED_READS unchanged reads → failed.
  */
 export async function recheckTurn(
   deps: { session: NemoSession; sender: ChatSender; now: () => number },
@@ -41,6 +44,11 @@ export async function recheckTurn(
   const changes = diffDrafts((turn.snapshot ?? {}) as DraftLike, after);
   const recheck = turn.recheck ?? { nextAt: deps.now(), delayMs: 1, unchangedReads: 0 };
   if (changes.length > 0) {
+    const fingerprint = fnv1a(JSON.stringify(after));
+    if (recheck.lastChange !== fingerprint) {
+      const settleCheck = { ...recheck, nextAt: deps.now() + recheck.delayMs, lastChange: fingerprint };
+      return { kind: "wait", turn: { ...turn, recheck: settleCheck } };
+    }
     if (turn.statusMessageId !== undefined) await deps.sender.remove(turn.statusMessageId).catch(() => {});
     await deps.sender.send(
       texts.silentTurnReport(formatChanges(changes, lang), suggestNextSteps(after, changes, lang)),

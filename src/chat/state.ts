@@ -49,7 +49,15 @@ export const ActiveTurnSchema = QueuedTurnSchema.extend({
   sawText: boolean(),
   /** The user explicitly asked for a finished video: an "Export button" reply exports at once. */
   wantsVideo: optional(boolean()),
-  recheck: optional(object({ nextAt: number(), delayMs: number(), unchangedReads: number() })),
+  recheck: optional(
+    object({
+      nextAt: number(),
+      delayMs: number(),
+      unchangedReads: number(),
+      /** Fingerprint of the changed draft the last read saw, to report only once the agent has finished. */
+      lastChange: optional(string()),
+    }),
+  ),
 });
 export type ActiveTurn = output<typeof ActiveTurnSchema>;
 

@@ -22,7 +22,12 @@ describe("the photos → video flow under NemoVideo faults", () => {
   let stack: Stack;
   beforeAll(async () => {
     // Renders of 1.5 s (150 simulated seconds) so a render is polled several times.
-    stack = await startStack({ nemo: { silentEditRate: 0, temporaryIssueRate: 0, renderDurationMs: 150_000 } });
+    stack = await startStack({
+      nemo: { silentEditRate: 0, temporaryIssueRate: 0, renderDurationMs: 150_000 },
+      // Rechecks after a lost stream in proportion to the simulated generation (1-3 s here), as 30 s is to
+      // 100-300 s in production: five unchanged reads must not all fall inside one generation.
+      vars: { STATE_RECHECK_MS: "400" },
+    });
   });
   beforeEach(() => {
     // A fault a scenario armed but did not use must not leak into the next one.

@@ -20,7 +20,12 @@ describe("the photos → video flow across Worker restarts", () => {
   let stack: Stack;
   beforeAll(async () => {
     // Renders of 1.5 s (150 simulated seconds) so a restart can land while one is polled.
-    stack = await startStack({ nemo: { silentEditRate: 0, temporaryIssueRate: 0, renderDurationMs: 150_000 } });
+    stack = await startStack({
+      nemo: { silentEditRate: 0, temporaryIssueRate: 0, renderDurationMs: 150_000 },
+      // Rechecks after a lost stream in proportion to the simulated generation (1-3 s here), as 30 s is to
+      // 100-300 s in production: five unchanged reads must not all fall inside one generation.
+      vars: { STATE_RECHECK_MS: "400" },
+    });
   });
   afterAll(async () => {
     await stack?.close();
