@@ -37,6 +37,10 @@ export default defineConfig({
           name: "node",
           environment: "node",
           include: ["test/node/**/*.test.ts"],
+          // End-to-end tests run real servers and timers on a shared 2-core machine: one retry keeps a
+          // scheduling hiccup from failing CI, while a real defect fails both attempts (and every test
+          // uses its own chat, so a retry does not see the first attempt's traffic as its own).
+          retry: 1,
           testTimeout: 30_000,
           hookTimeout: 30_000,
         },
