@@ -8,6 +8,7 @@ import type { ChatActions } from "../telegram/bot";
 import { type Lang, langFromCode, t } from "../telegram/messages";
 import { type ChatSender, ChatUnreachableError, createChatSender } from "../telegram/sender";
 import { createChatActions } from "./chat-actions";
+import type { ChatFlowDeps } from "./flow-deps";
 import { createMediaFlow, type MediaFlow } from "./media-flow";
 import { createNemoSession, type NemoSession } from "./nemo-session";
 import { createRenderFlow, type RenderFlow } from "./render-flow";
@@ -60,7 +61,7 @@ export class ChatWork {
         await this.senderFor({ chatId: deps.chatId }).send(t(lang).sessionLost);
       },
     });
-    const shared = {
+    const shared: ChatFlowDeps = {
       config: deps.config,
       storage: deps.storage,
       session: this.session,

@@ -1,27 +1,15 @@
-import type { Api, RawApi } from "grammy/web";
-import type { Config } from "../config";
 import type { MediaMessage } from "../telegram/bot";
 import { t } from "../telegram/messages";
-import type { ChatSender } from "../telegram/sender";
+import type { ChatFlowDeps } from "./flow-deps";
 import { createAlbums } from "./media-albums";
 import { createUploadBatches } from "./media-batches";
 import { isAcceptedMedia, mimeForName } from "./media-files";
 import { uploadLinks } from "./media-links";
-import type { NemoSession } from "./nemo-session";
 import { type AlbumItem, KEYS, type Origin } from "./state";
 
 export { TelegramDownloadError } from "./media-upload";
 
-export type MediaFlowDeps = {
-  config: Config;
-  storage: DurableObjectStorage;
-  session: NemoSession;
-  now: () => number;
-  newId: () => string;
-  requestWake: (atMs: number) => Promise<void>;
-  runInBackground: (promise: Promise<unknown>) => void;
-  senderFor: (origin: Origin) => ChatSender;
-  api: () => Api<RawApi>;
+export type MediaFlowDeps = ChatFlowDeps & {
   /** Hands the instruction that came with the media to the agent queue. */
   instruction: (origin: Origin, text: string) => Promise<void>;
   /** Told when no upload is left, so instructions that waited for the media can run. */

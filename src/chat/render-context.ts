@@ -1,25 +1,14 @@
-import type { Api, RawApi } from "grammy/web";
 import type { Config } from "../config";
 import { logEvent } from "../log";
 import { CALLBACK } from "../telegram/bot";
 import { type Lang, t } from "../telegram/messages";
 import type { ChatSender } from "../telegram/sender";
-import type { NemoSession } from "./nemo-session";
+import type { ChatFlowDeps } from "./flow-deps";
 import type { RenderJobs } from "./render-jobs";
 import type { Origin } from "./state";
 
 /** What the render flow needs from its Durable Object (chat-work.ts builds it). */
-export type RenderFlowDeps = {
-  config: Config;
-  storage: DurableObjectStorage;
-  session: NemoSession;
-  now: () => number;
-  newId: () => string;
-  requestWake: (atMs: number) => Promise<void>;
-  runInBackground: (promise: Promise<unknown>) => void;
-  senderFor: (origin: Origin) => ChatSender;
-  api: () => Api<RawApi>;
-};
+export type RenderFlowDeps = ChatFlowDeps;
 
 /** The flow's dependencies plus the chat's job store: what submit, poll and delivery share. */
 export type RenderContext = RenderFlowDeps & { jobs: RenderJobs };
