@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { ACCEPTED_EXTENSIONS } from "../../src/nemo/formats";
 import {
   commandList,
   type Lang,
@@ -202,22 +203,7 @@ describe("specific texts", () => {
   });
 
   it("lists the accepted formats", () => {
-    for (const ext of [
-      "mp4",
-      "mov",
-      "avi",
-      "webm",
-      "mkv",
-      "jpg",
-      "jpeg",
-      "png",
-      "gif",
-      "webp",
-      "mp3",
-      "wav",
-      "m4a",
-      "aac",
-    ]) {
+    for (const ext of ACCEPTED_EXTENSIONS) {
       expect(en.unsupportedMedia).toContain(ext);
     }
   });
