@@ -9,9 +9,8 @@ import { logTelegramCalls } from "../operator/telegram-log";
 import { routeOf } from "../operator/update-facts";
 import { createChatStore } from "../store/chat-record";
 import { importTokenKeys } from "../store/crypto";
-import { type ChatActions, createBot, type MediaMessage } from "../telegram/bot";
-import { type Lang, langFromCode, t } from "../telegram/messages";
-import { type ChatSender, ChatUnreachableError } from "../telegram/sender";
+import { createBot } from "../telegram/bot";
+import { ChatUnreachableError } from "../telegram/sender";
 import { chatIdOfUpdate } from "../telegram/update-routing";
 import { resolveBotInfo } from "./bot-info";
 import { ChatWork } from "./chat-work";
@@ -291,13 +290,10 @@ function tokenKeys(config: Config): ReturnType<typeof importTokenKeys> {
 }
 
 /** Error texts can embed URLs; make sure no secret leaves in a log line. */
-export function redact(text: string, config: Pick<Config, "BOT_TOKEN" | "WEBHOOK_SECRET" | "NEMO_TOKEN">): string {
+function redact(text: string, config: Pick<Config, "BOT_TOKEN" | "WEBHOOK_SECRET" | "NEMO_TOKEN">): string {
   let out = text.replace(/nmv_usr_[\w-]+/g, "nmv_usr_***").replace(/bot\d+:[\w-]+/g, "bot***");
   for (const secret of [config.BOT_TOKEN, config.WEBHOOK_SECRET, config.NEMO_TOKEN]) {
     if (secret) out = out.split(secret).join("***");
   }
   return out;
 }
-
-export type { ChatActions, ChatSender, Lang, MediaMessage };
-export { langFromCode, t };
