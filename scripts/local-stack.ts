@@ -21,6 +21,9 @@ import { startTelegramFake, type TelegramFake } from "../sim/telegram/index";
 import { startWebChat, type WebChat } from "../web/server";
 import { isRealBotToken, parseFlags, readDevVars, runSetup, stringFlag } from "./setup";
 
+/** Anonymous tokens the local simulator gives 127.0.0.1 (the real cap is about 10 per address per 7 days). */
+const LOCAL_TOKEN_IP_CAP = 1000;
+
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
 /** Waits that keep the demo humane: a render is polled every 3 s, an album settles in 1.2 s. */
@@ -234,7 +237,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     for (const step of cleanups.reverse()) await step().catch(() => undefined);
   };
   try {
-    const nemo = await startNemoSim({ timeScale: options.timeScale ?? 0.1, renderBytes: 64 * 1024 });
+    // Every local chat calls from 127.0.0.1, so the service's 10-per-address cap would stop a long local
+    // session after ten chats; the local stack raises it (and says so at start).
+    const nemo = await startNemoSim({
+      timeScale: options.timeScale ?? 0.1,
+      renderBytes: 64 * 1024,
+      tokenIpCap: LOCAL_TOKEN_IP_CAP,
+    });
     cleanups.push(() => nemo.close());
     let web: WebChat | undefined;
     const front = await startRenderFront({
@@ -408,6 +417,7 @@ export async function main(argv: string[]): Promise<number> {
       "",
       `  Worker (wrangler dev)       ${stack.workerUrl}   webhook ${stack.workerUrl}/telegram/webhook`,
       `  NemoVideo simulator         ${stack.front.url}   (real MP4 renders; control: ${stack.nemo.url}/__sim/…)`,
+      `                              anonymous tokens: ${LOCAL_TOKEN_IP_CAP} per address (the real service allows about 10 per 7 days)`,
       `  Telegram Bot API fake       ${stack.telegram.apiRoot}   bot @${stack.telegram.botInfo.username}`,
       "",
       "Send a few photos with “turn my photos into a 30-second TikTok with trending music and captions”.",

@@ -13,7 +13,7 @@ const MAX_UPDATE_BYTES = 1024 * 1024;
 
 export const app = new Hono<AppEnv>();
 
-app.get("/healthz", (c) => {
+app.get("/healthz", async (c) => {
   let configValid = true;
   let problems: string[] = [];
   try {
@@ -22,7 +22,10 @@ app.get("/healthz", (c) => {
     configValid = false;
     problems = error instanceof ConfigError ? error.problems : ["unreadable configuration"];
   }
-  return c.json({ ok: configValid, version: packageJson.version, configValid, problems }, configValid ? 200 : 503);
+  return c.json(
+    { ok: configValid, version: packageJson.version, configValid, problems, ...(await anonymousTokensHealth(c.env)) },
+    configValid ? 200 : 503,
+  );
 });
 
 app.post(
@@ -82,6 +85,26 @@ app.onError((error, c) => {
   console.error(JSON.stringify({ level: "error", event: "unhandled", error: error.name }));
   return c.json({ ok: false, error: "internal error" }, 500);
 });
+
+/**
+ * Issue 17: whether NemoVideo still gives this bot anonymous tokens, from the STATS object every chat
+ * reports to. "unknown" when it cannot be asked; absent with NEMO_TOKEN or ANONYMOUS_TOKENS=off set.
+ */
+async function anonymousTokensHealth(
+  env: Env,
+): Promise<{ anonymousTokens?: string; anonymousTokensLastRefusalAt?: string }> {
+  const settings = env as unknown as Record<string, unknown>;
+  if (settings.NEMO_TOKEN || settings.ANONYMOUS_TOKENS === "off") return { anonymousTokens: "off" };
+  try {
+    const status = await env.STATS.get(env.STATS.idFromName("stats")).anonymousTokenStatus();
+    return {
+      anonymousTokens: status.state,
+      ...(status.lastRefusalAt ? { anonymousTokensLastRefusalAt: status.lastRefusalAt } : {}),
+    };
+  } catch {
+    return { anonymousTokens: "unknown" };
+  }
+}
 
 /** Constant-time comparison: both sides are hashed first so neither length nor content leaks through timing. */
 async function secretMatches(given: string | undefined, expected: string): Promise<boolean> {

@@ -1,4 +1,4 @@
-import { looseObject, number, object, type output, string, ZodError } from "zod";
+import { looseObject, number, object, type output, string, ZodError, enum as zEnum } from "zod";
 import packageJson from "../package.json";
 
 /**
@@ -90,6 +90,11 @@ const ConfigSchema = object({
   TOKEN_ENCRYPTION_KEY: aesKey,
   /** The key being rotated out: still decrypts, never encrypts. */
   TOKEN_ENCRYPTION_KEY_PREVIOUS: aesKey,
+  // --- issue 17: accounts ---
+  /** `off`: no anonymous tokens at all; chats without NEMO_TOKEN or their own token are asked for one. */
+  ANONYMOUS_TOKENS: zEnum(["on", "off"])
+    .optional()
+    .transform((value) => value ?? "on"),
 });
 
 export type Config = Omit<output<typeof ConfigSchema>, "BOT_INFO"> & {

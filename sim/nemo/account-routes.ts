@@ -14,7 +14,16 @@ export function anonymousToken(ctx: Ctx, sim: Sim): void {
     sendDetail(ctx, 429, "Anonymous token limit reached: 1 token per client per 7 days");
     return;
   }
+  // The per-address cap (§1: about 10 per IP per 7 days). A deployed Worker calls from shared addresses,
+  // so this is the limit a public bot meets first.
+  const address = ctx.req.socket.remoteAddress ?? "unknown";
+  if (sim.store.issuesFrom(address) >= sim.config.tokenIpCap) {
+    sendDetail(ctx, 429, `Anonymous token limit reached: ${sim.config.tokenIpCap} tokens per IP address per 7 days`);
+    return;
+  }
   const account = sim.store.issue(clientId);
+  account.anonymous = true;
+  sim.store.noteIssueFrom(address);
   sendOk(ctx, {
     token: account.token,
     user_id: account.userId,

@@ -1,7 +1,7 @@
 import { parseArgs } from "node:util";
 import { startNemoSim } from "./server";
 
-/** `npm run sim:nemo -- --port 9101 [--dialect typed|adk] [--render-shape r1|r2] [--time-scale 0.1] [--seed 1]` */
+/** `npm run sim:nemo -- --port 9101 [--dialect typed|adk] [--render-shape r1|r2] [--time-scale 0.1] [--seed 1] [--token-ip-cap 10]` */
 const { values } = parseArgs({
   options: {
     port: { type: "string", default: "9101" },
@@ -9,6 +9,7 @@ const { values } = parseArgs({
     "render-shape": { type: "string", default: "r1" },
     "time-scale": { type: "string", default: "1" },
     seed: { type: "string" },
+    "token-ip-cap": { type: "string", default: "10" },
   },
 });
 
@@ -27,9 +28,18 @@ const port = Number(values.port);
 const timeScale = Number(values["time-scale"]);
 if (!Number.isInteger(port) || port < 0) fail("--port is a port number");
 if (!(timeScale > 0)) fail("--time-scale is a positive number");
+const tokenIpCap = Number(values["token-ip-cap"]);
+if (!Number.isInteger(tokenIpCap) || tokenIpCap < 0) fail("--token-ip-cap is a whole number");
 const seed = values.seed === undefined ? undefined : Number(values.seed);
 
-const sim = await startNemoSim({ port, dialect, renderShape, timeScale, ...(seed === undefined ? {} : { seed }) });
+const sim = await startNemoSim({
+  port,
+  dialect,
+  renderShape,
+  timeScale,
+  tokenIpCap,
+  ...(seed === undefined ? {} : { seed }),
+});
 console.log(
   `NemoVideo simulator listening on ${sim.url} (dialect ${dialect}, render shape ${renderShape}, time scale ${timeScale})`,
 );

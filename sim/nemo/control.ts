@@ -96,6 +96,13 @@ export async function control(req: IncomingMessage, res: ServerResponse, path: s
     case "POST /config":
       if (body.dialect === "typed" || body.dialect === "adk") api.setDialect(body.dialect);
       if (body.renderShape === "r1" || body.renderShape === "r2") api.setRenderShape(body.renderShape);
+      if (typeof body.tokenIpCap === "number" && body.tokenIpCap >= 0) api.setTokenIpCap(body.tokenIpCap);
+      if (
+        body.anonymousRenderRefusal === 402 ||
+        body.anonymousRenderRefusal === 403 ||
+        body.anonymousRenderRefusal === null
+      )
+        api.setAnonymousRenderRefusal(body.anonymousRenderRefusal ?? undefined);
       return reply(res, 200, { ok: true });
     default:
       return reply(res, 404, { error: `unknown control call ${key}` });

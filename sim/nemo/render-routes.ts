@@ -17,6 +17,11 @@ export async function renderSubmit(ctx: Ctx, sim: Sim): Promise<void> {
   if (body === undefined) return;
   const missing = SKILL_HEADERS.filter((h) => !ctx.req.headers[h]);
   if (missing.length > 0) return sendRenderError(ctx, 402, `export blocked: missing ${missing.join(", ")}`);
+  // Since skill v1.8 anonymous tokens carry read, write, upload but not render (§1).
+  const refusal = sim.config.anonymousRenderRefusal;
+  if (refusal !== undefined && account.anonymous) {
+    return sendRenderError(ctx, refusal, "token lacks the render scope: register to export");
+  }
   if (!isObject(body) || typeof body.id !== "string" || body.id === "" || typeof body.sessionId !== "string") {
     return sendRenderError(ctx, 400, "invalid request: id and sessionId are required strings");
   }

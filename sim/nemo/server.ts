@@ -122,6 +122,12 @@ function createApi(sim: Sim): NemoSim {
     setRenderShape: (s) => {
       sim.config.renderShape = s;
     },
+    setTokenIpCap: (cap) => {
+      sim.config.tokenIpCap = cap;
+    },
+    setAnonymousRenderRefusal: (status) => {
+      sim.config.anonymousRenderRefusal = status;
+    },
     reset: (full = false) => {
       // Mutated in place: tests hold `sim.requests` / `sim.renders` by reference.
       sim.requests.length = 0;

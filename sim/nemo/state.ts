@@ -15,6 +15,11 @@ export interface SimConfig {
   fetchUrls: boolean;
   dialect: Dialect;
   renderShape: RenderShape;
+  /** Anonymous tokens one caller address may obtain per `tokenIpWindowMs` (§1: about 10 per 7 days). */
+  tokenIpCap: number;
+  tokenIpWindowMs: number;
+  /** Set: anonymous tokens lack the `render` scope and render submits are refused with this status (§1, v1.8). */
+  anonymousRenderRefusal: 402 | 403 | undefined;
 }
 
 export function resolveConfig(o: NemoSimOptions): SimConfig {
@@ -33,6 +38,9 @@ export function resolveConfig(o: NemoSimOptions): SimConfig {
     fetchUrls: o.fetchUrls ?? false,
     dialect: o.dialect ?? "adk",
     renderShape: o.renderShape ?? "r1",
+    tokenIpCap: o.tokenIpCap ?? 10,
+    tokenIpWindowMs: o.tokenIpWindowMs ?? 7 * 24 * 3600 * 1000,
+    anonymousRenderRefusal: o.anonymousRenderRefusal,
   };
 }
 
@@ -41,6 +49,8 @@ export interface Account {
   token: string;
   userId: string;
   clientId?: string;
+  /** Issued by the anonymous-token route (not by a test's direct issue): subject to the render scope option. */
+  anonymous?: boolean;
   expiresAt: number;
   available: number;
   frozen: number;
@@ -68,6 +78,8 @@ export class Store {
   /** Client id → token most recently issued for it (the 1-per-7-days quota, §1). */
   readonly byClient = new Map<string, string>();
   readonly sessions = new Map<string, Session>();
+  /** Caller address → times anonymous tokens were issued to it (the per-IP cap, §1). */
+  readonly issuedByAddress = new Map<string, number[]>();
 
   constructor(
     private readonly config: SimConfig,
@@ -102,6 +114,17 @@ export class Store {
     return this.live(this.byClient.get(clientId)) !== undefined;
   }
 
+  /** Issues counted against `address` within the cap's window; older ones are dropped as they age out. */
+  issuesFrom(address: string, now = Date.now()): number {
+    const recent = (this.issuedByAddress.get(address) ?? []).filter((at) => at > now - this.config.tokenIpWindowMs);
+    this.issuedByAddress.set(address, recent);
+    return recent.length;
+  }
+
+  noteIssueFrom(address: string, now = Date.now()): void {
+    this.issuedByAddress.set(address, [...(this.issuedByAddress.get(address) ?? []), now]);
+  }
+
   createSession(account: Account, taskName: string, language: string | undefined): Session {
     const session: Session = {
       sessionId: ids.sessionId(this.rng),
@@ -131,5 +154,6 @@ export class Store {
     this.accounts.clear();
     this.byClient.clear();
     this.sessions.clear();
+    this.issuedByAddress.clear();
   }
 }

@@ -156,6 +156,12 @@ export interface NemoSimOptions {
   tokenTtlMs?: number;
   /** Fetch URL uploads to learn their size and sha256 (default false: size 0, sha256 ""). */
   fetchUrls?: boolean;
+  /** Anonymous tokens per caller address per window (default 10, as nemo-api.md §1 says). */
+  tokenIpCap?: number;
+  /** The cap's window (default 7 days). */
+  tokenIpWindowMs?: number;
+  /** Anonymous tokens without the render scope: submits answered with this status (default: render allowed). */
+  anonymousRenderRefusal?: 402 | 403;
 }
 
 export interface SessionView {
@@ -184,6 +190,10 @@ export interface NemoSim {
   dropSession(sessionId: string): void;
   setDialect(d: Dialect): void;
   setRenderShape(s: RenderShape): void;
+  /** Changes the per-address anonymous-token cap; raising it lifts a cap already reached. */
+  setTokenIpCap(cap: number): void;
+  /** Anonymous tokens without the render scope (402 or 403 on submit), or undefined to allow renders. */
+  setAnonymousRenderRefusal(status: 402 | 403 | undefined): void;
   /** Forget requests, faults and scripts; `full` also forgets tokens, sessions and renders. */
   reset(full?: boolean): void;
   close(): Promise<void>;

@@ -118,6 +118,19 @@ export function createChatActions(work: ChatWork): ChatActions {
     retry: async (origin, turnId) => {
       if (!(await work.retryFailedTurn(origin, turnId))) await work.senderFor(origin).send(t(origin.lang).retryExpired);
     },
+    token: (origin, argument, messageId, isPrivate) =>
+      quick(origin, () => work.tokens.command(origin, argument, messageId, isPrivate)),
+    tokenReply: async (origin, text, messageId) => {
+      try {
+        return await work.tokens.reply(origin, text, messageId);
+      } catch (error) {
+        if (error instanceof ChatUnreachableError) throw error;
+        // Taken either way: a message that may hold a token must never go on to the agent.
+        work.log("token", error);
+        await work.senderFor(origin).send(t(origin.lang).accounts.tokenCheckFailed);
+        return true;
+      }
+    },
     answerCallback: async (origin, id, text) => work.senderFor(origin).answerCallback(id, text),
     addedToGroup: async (origin, botUsername) => {
       // Re-added after a removal: reachable again even when this membership was already greeted.

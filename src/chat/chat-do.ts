@@ -4,6 +4,7 @@ import type { Bot } from "grammy/web";
 import { type Config, configFrom } from "../config";
 import { logEvent } from "../log";
 import { createNemoClient, type NemoClient } from "../nemo/client";
+import { createAnonymousTokenWatch } from "../operator/anonymous-tokens";
 import { OperatorDesk } from "../operator/desk";
 import { logTelegramCalls } from "../operator/telegram-log";
 import { routeOf } from "../operator/update-facts";
@@ -185,6 +186,10 @@ export class ChatDurableObject extends DurableObject<Env> {
       requestWake: (atMs) => this.ensureAlarmAt(atMs),
       runInBackground: (promise) => this.ctx.waitUntil(promise),
       quotas: this.desk.quotaHooks,
+      anonymousTokens: createAnonymousTokenWatch({
+        config: this.config,
+        stats: () => this.env.STATS.get(this.env.STATS.idFromName("stats")),
+      }),
     });
     if (this.bot) this.work.attachApi(this.bot.api);
     else await this.botFor(this.work);

@@ -13,6 +13,7 @@ import { createMediaFlow, type MediaFlow } from "./media-flow";
 import { createNemoSession, type NemoSession } from "./nemo-session";
 import { createRenderFlow, type RenderFlow } from "./render-flow";
 import { KEYS, type Origin, readKey, SCHEMAS } from "./state";
+import { createTokenActions, type TokenActions } from "./token-actions";
 import { createTurnEndings } from "./turn-endings";
 import { TurnQueue } from "./turn-queue";
 import { registerUrl } from "./turn-runner";
@@ -31,6 +32,8 @@ export type ChatWorkDeps = {
   runInBackground: (promise: Promise<unknown>) => void;
   /** The operator's daily limits (src/operator); absent = none. */
   quotas?: QuotaHooks;
+  /** The shared watch over the anonymous-token cap (src/operator/anonymous-tokens.ts). */
+  anonymousTokens?: { refused(): Promise<void>; issued(): Promise<void> };
 };
 
 /**
@@ -43,6 +46,7 @@ export class ChatWork {
   readonly actions: ChatActions;
   readonly renders: RenderFlow;
   readonly media: MediaFlow;
+  readonly tokens: TokenActions;
   private readonly turns: TurnQueue;
   private api: Api<RawApi> | undefined;
   /** Set on Telegram's first 403 so sends already under way stop at once, before storage says so. */
@@ -56,6 +60,7 @@ export class ChatWork {
       chatId: deps.chatId,
       newClientId: deps.newId,
       sleep: deps.sleep,
+      anonymousTokens: deps.anonymousTokens,
       onSessionReplaced: async () => {
         const lang = await this.languageOf(undefined);
         await this.senderFor({ chatId: deps.chatId }).send(t(lang).sessionLost);
@@ -78,6 +83,14 @@ export class ChatWork {
       ...shared,
       instruction: (origin, text) => this.enqueue(origin, text, { oneShot: true }),
       uploadsSettled: () => this.turns.startNextTurn(),
+    });
+    this.tokens = createTokenActions({
+      storage: deps.storage,
+      session: this.session,
+      nemo: deps.nemo,
+      now: deps.now,
+      senderFor: (origin) => this.senderFor(origin),
+      workspaceLink: (origin) => this.renders.workspaceLink(origin.lang),
     });
     this.actions = createChatActions(this);
     const endings = createTurnEndings({ ...shared, renders: this.renders, answers: this.actions });

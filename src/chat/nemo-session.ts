@@ -2,6 +2,7 @@ import type { Config } from "../config";
 import type { NemoClient } from "../nemo/client";
 import {
   NemoHttpError,
+  NemoMissingClientIdError,
   NemoRateLimitedError,
   NemoSessionNotFoundError,
   NemoTokenInvalidError,
@@ -9,6 +10,7 @@ import {
 } from "../nemo/errors";
 import type { ChatRecord, ChatStore } from "../store/chat-record";
 import type { Lang } from "../telegram/messages";
+import { AnonymousTokensExhaustedError, OwnTokenNeededError, OwnTokenRefusedError } from "./account-errors";
 
 /** A chat's authenticated NemoVideo client and the project it works on. */
 export type Project = { client: NemoClient; record: ChatRecord & { sessionId: string; token: string } };
@@ -22,7 +24,17 @@ export type SessionDeps = {
   sleep: (ms: number) => Promise<void>;
   /** Told when the old project could not be found and a new one was started. */
   onSessionReplaced: () => Promise<void>;
+  /** Shared watch over the anonymous-token cap (the STATS object): told of every refusal and issue. */
+  anonymousTokens?: { refused(): Promise<void>; issued(): Promise<void> };
 };
+
+/** Whose NemoVideo account a chat works in, by precedence: the user's own token, NEMO_TOKEN, anonymous. */
+export type TokenSource = "own" | "operator" | "anonymous";
+
+export function tokenSourceOf(record: ChatRecord, config: Pick<Config, "NEMO_TOKEN">): TokenSource {
+  if (record.ownToken) return "own";
+  return config.NEMO_TOKEN ? "operator" : "anonymous";
+}
 
 /**
  * Pauses before each further attempt of a read that failed with a 5xx or in transit. Short and bounded:
@@ -63,17 +75,50 @@ export function createNemoSession(deps: SessionDeps) {
 
   async function ensureToken(force = false): Promise<ChatRecord & { token: string }> {
     const current = await record();
+    const source = tokenSourceOf(current, config);
+    if (source === "own" && current.ownToken) return { ...current, token: current.ownToken };
     if (config.NEMO_TOKEN) return { ...current, token: config.NEMO_TOKEN };
+    if (config.ANONYMOUS_TOKENS === "off") throw new OwnTokenNeededError();
     const expired = current.tokenExpiresAt !== undefined && Date.parse(current.tokenExpiresAt) <= Date.now();
     if (current.token && !force && !expired) return { ...current, token: current.token };
-    const issued = await withRateLimitRetry(() => nemo.anonymousToken(current.clientId));
+    const issued = await issueAnonymousToken(current);
     const next = await save({
-      ...current,
+      ...(cached ?? current),
       token: issued.token,
       tokenExpiresAt: issued.expiresAt,
       anonUserId: issued.userId ?? current.anonUserId,
     });
     return { ...next, token: issued.token };
+  }
+
+  /**
+   * The anonymous-token call with its recovery rules: a 400 (client id missing or rejected, §13) gets a
+   * new client id, persisted, and one retry; a 429 (the per-client or per-address cap) one retry after
+   * RATE_LIMIT_WAIT_MS, then AnonymousTokensExhaustedError, and the shared watch is told either way.
+   */
+  async function issueAnonymousToken(current: ChatRecord) {
+    let clientId = current.clientId;
+    let clientIdReplaced = false;
+    const attempt = async () => {
+      try {
+        return await nemo.anonymousToken(clientId);
+      } catch (error) {
+        if (!(error instanceof NemoMissingClientIdError) || clientIdReplaced) throw error;
+        clientIdReplaced = true;
+        clientId = deps.newClientId();
+        await save({ ...(cached ?? current), clientId });
+        return nemo.anonymousToken(clientId);
+      }
+    };
+    try {
+      const issued = await withRateLimitRetry(attempt);
+      await deps.anonymousTokens?.issued().catch(() => undefined);
+      return issued;
+    } catch (error) {
+      if (!(error instanceof NemoRateLimitedError)) throw error;
+      await deps.anonymousTokens?.refused().catch(() => undefined);
+      throw new AnonymousTokensExhaustedError({ cause: error });
+    }
   }
 
   async function ensureProject(lang: Lang, options: { forceToken?: boolean; forceSession?: boolean } = {}) {
@@ -85,10 +130,12 @@ export function createNemoSession(deps: SessionDeps) {
     const created = await withRateLimitRetry(() =>
       client.createSession({ language: lang === "zh" ? "zh-CN" : (withToken.languageCode ?? "en") }),
     );
+    const { token: _inUse, ...rest } = withToken;
     const saved = await save({
-      ...withToken,
-      // The operator's token lives in the Worker's secrets, never in KV.
-      token: config.NEMO_TOKEN ? undefined : withToken.token,
+      ...rest,
+      // Only the anonymous token is the chat's to keep: the operator's lives in the Worker's secrets and
+      // the user's own token in its own field.
+      token: tokenSourceOf(withToken, config) === "anonymous" ? withToken.token : (cached ?? withToken).token,
       sessionId: created.sessionId,
       taskId: created.taskId,
       anonUserId: created.userId ?? withToken.anonUserId,
@@ -119,6 +166,10 @@ export function createNemoSession(deps: SessionDeps) {
         try {
           return await call(project);
         } catch (error) {
+          if (error instanceof NemoTokenInvalidError && project.record.ownToken) {
+            // The user's own token was revoked or expired: theirs to renew, never replaced behind their back.
+            throw new OwnTokenRefusedError({ cause: error });
+          }
           if (error instanceof NemoTokenInvalidError && !tokenRetried && !config.NEMO_TOKEN) {
             tokenRetried = true;
             project = await ensureProject(lang, { forceToken: true });
@@ -153,6 +204,15 @@ export function createNemoSession(deps: SessionDeps) {
           await deps.sleep(delay);
         }
       }
+    },
+    /**
+     * Switches the chat to the user's own token (or back, with undefined): the next call creates a new
+     * project under that account; the old project stays reachable through its claim link.
+     */
+    async useOwnToken(token: string | undefined): Promise<void> {
+      const current = await record();
+      const { ownToken: _old, sessionId: _s, taskId: _t, ...rest } = current;
+      await save(token === undefined ? rest : { ...rest, ownToken: token });
     },
     /** Starts a fresh project (the /new command). */
     async newProject(lang: Lang) {

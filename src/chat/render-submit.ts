@@ -1,15 +1,21 @@
 import { logEvent } from "../log";
 import type { DraftLike } from "../nemo/draft";
-import { NemoExportBlockedError } from "../nemo/errors";
+import { NemoExportBlockedError, NemoHttpError } from "../nemo/errors";
 import { t } from "../telegram/messages";
 import { logRenderError, type RenderContext, sendRenderFailed } from "./render-context";
 import { titleOf, videoOf } from "./render-draft";
 import { ACTIVE } from "./render-jobs";
+import { openButtonFor, workspaceLink } from "./render-link";
 import { nextPollDelay } from "./render-schedule";
 import type { Origin, RenderJob } from "./state";
 import { registerUrl } from "./turn-runner";
 
 const OUTPUT = { format: "mp4", quality: "high" } as const;
+
+/** 402 (plan limit) or 403 (token without the render scope): never retried. */
+function lacksRenderRight(error: unknown): boolean {
+  return error instanceof NemoExportBlockedError || (error instanceof NemoHttpError && error.status === 403);
+}
 
 /** NemoVideo accepted the submit call but answered that the render did not start. */
 class RenderRefusedError extends Error {
@@ -34,6 +40,27 @@ export function createRenderSubmit(ctx: RenderContext) {
     });
   }
 
+  /**
+   * Issue 14.4: an anonymous token has no render scope since skill v1.8 (nemo-api.md §1). The way forward
+   * is the browser (the claim link keeps the project; private chats only, where it belongs to the reader)
+   * or registering. Other accounts get the plan-limit answer.
+   */
+  async function sendExportRefused(origin: Origin, sender: ReturnType<RenderContext["senderFor"]>): Promise<void> {
+    const texts = t(origin.lang);
+    const record = await session.record();
+    const register = await registerUrl({ session, config });
+    if (config.NEMO_TOKEN || record.ownToken) {
+      await sender.send(texts.exportBlocked({ registerUrl: register }), { replyTo: origin.messageId });
+      return;
+    }
+    const isPrivate = origin.chatId > 0;
+    const link = isPrivate ? await workspaceLink({ session, config }, origin.lang).catch(() => undefined) : undefined;
+    await sender.send(texts.accounts.exportNeedsAccount({ registerUrl: register, linkBelow: link !== undefined }), {
+      replyTo: origin.messageId,
+      ...(link ? { buttons: openButtonFor(origin.lang, link) } : {}),
+    });
+  }
+
   /** Submits `draft` for `origin`; a refusal or failure is answered in the chat, never thrown. */
   return async function submit(origin: Origin, draft: DraftLike, draftHash: string): Promise<void> {
     const texts = t(origin.lang);
@@ -41,17 +68,15 @@ export function createRenderSubmit(ctx: RenderContext) {
     let submitted: Awaited<ReturnType<typeof submitOnce>>;
     try {
       submitted = await submitOnce(origin, draft).catch((error) => {
-        // 402 is a plan limit: a second attempt would only be refused again.
-        if (error instanceof NemoExportBlockedError) throw error;
+        // 402 is a plan limit and 403 a token without the render scope: another attempt is refused again.
+        if (lacksRenderRight(error)) throw error;
         logRenderError(config, "warn", "render_submit_retry", error);
         // Retried once with a new id: the old one may be half-registered and refused as a duplicate.
         return submitOnce(origin, draft);
       });
     } catch (error) {
-      if (error instanceof NemoExportBlockedError) {
-        await sender.send(texts.exportBlocked({ registerUrl: await registerUrl({ session, config }) }), {
-          replyTo: origin.messageId,
-        });
+      if (lacksRenderRight(error)) {
+        await sendExportRefused(origin, sender);
         return;
       }
       logRenderError(config, "error", "render_submit", error);

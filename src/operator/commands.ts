@@ -43,7 +43,9 @@ export function operatorCommands(deps: OperatorCommandDeps): Composer<Context> {
     adminOnly(async (_ctx, origin, texts) => {
       const sender = deps.senderFor(origin);
       const summary = await deps.stats().catch(() => undefined);
-      await sender.send(summary ? texts.stats(summary.day, summary.week) : texts.statsUnavailable);
+      const tokens = summary?.anonymousTokens;
+      const capLine = tokens && !deps.config.NEMO_TOKEN ? `\n${t(origin.lang).accounts.statsLine(tokens)}` : "";
+      await sender.send(summary ? texts.stats(summary.day, summary.week) + capLine : texts.statsUnavailable);
     }),
   );
 

@@ -5,7 +5,7 @@ import type { ChatDurableObject } from "../chat/chat-do";
 import type { Origin } from "../chat/state";
 import type { Config } from "../config";
 import { hashChatId } from "../log";
-import { chatRecordKey } from "../store/chat-record";
+import { forgetAllButIdentity } from "../store/chat-record";
 import { type Lang, langFromCode, t } from "../telegram/messages";
 import { createChatSender } from "../telegram/sender";
 import { ACCESS_KEYS, isAdmin, isAllowed } from "./access";
@@ -125,7 +125,8 @@ export class OperatorDesk {
   /** Everything the bot keeps about this chat: KV record, usage rows, the object's storage and alarm. */
   async forget(work: DeskWork | undefined): Promise<void> {
     await work?.actions.removedFromChat();
-    await this.deps.kv.delete(chatRecordKey(this.deps.chatId));
+    // Issue 19.3: the project and the user's own token go; the anonymous identity stays (no fresh credits).
+    await forgetAllButIdentity(this.deps.kv, this.deps.chatId);
     await this.stats.forgetChat().catch(() => undefined);
     await this.deps.wipeObject();
   }

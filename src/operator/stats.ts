@@ -1,4 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
+import { type AnonymousTokensStatus, anonymousTokenLedger } from "./anonymous-tokens";
 import type { StatsEvent, StatsEventKind, StatsSummary, StatsWindow } from "./usage";
 
 /**
@@ -37,7 +38,26 @@ export class StatsDurableObject extends DurableObject<Env> {
 
   async summary(): Promise<StatsSummary> {
     const now = Date.now();
-    return { day: this.window(now - DAY_MS), week: this.window(now - 7 * DAY_MS) };
+    return {
+      day: this.window(now - DAY_MS),
+      week: this.window(now - 7 * DAY_MS),
+      anonymousTokens: await this.anonymousTokens.status(),
+    };
+  }
+
+  // --- issue 17: the anonymous-token cap, shared by every chat (src/operator/anonymous-tokens.ts) ---
+  private readonly anonymousTokens = anonymousTokenLedger(this.ctx.storage, () => Date.now());
+
+  async anonymousTokenRefused(): Promise<{ warn: boolean; status: AnonymousTokensStatus }> {
+    return this.anonymousTokens.refused();
+  }
+
+  async anonymousTokenIssued(): Promise<void> {
+    await this.anonymousTokens.issued();
+  }
+
+  async anonymousTokenStatus(): Promise<AnonymousTokensStatus> {
+    return this.anonymousTokens.status();
   }
 
   /** /forget: the chat's events go too. */

@@ -4,8 +4,12 @@
  * key still open while every new value is sealed with the current one.
  */
 
-/** What is stored in place of a plaintext secret. */
-export type Sealed = { v: 1; kid: string; iv: string; ct: string };
+/**
+ * What is stored in place of a plaintext secret. v2 binds the value to where it is stored (the KV key as
+ * AES-GCM associated data), so a sealed value copied under another chat's key fails to open; v1 (no
+ * associated data) is what earlier versions wrote: it still opens and is reported stale, so it is resealed.
+ */
+export type Sealed = { v: 1 | 2; kid: string; iv: string; ct: string };
 
 export type TokenKeys = {
   /** Seals and opens. */
@@ -42,24 +46,48 @@ async function importKey(base64: string): Promise<{ key: CryptoKey; id: string }
   return { key, id };
 }
 
-/** Encrypts with the current key and a fresh 96-bit IV. */
-export async function seal(keys: TokenKeys, plaintext: string): Promise<Sealed> {
+/**
+ * Encrypts with the current key and a fresh 96-bit IV. `boundTo` (e.g. the KV key the value is stored
+ * under) becomes associated data: the value opens only with the same `boundTo`.
+ */
+export async function seal(keys: TokenKeys, plaintext: string, boundTo?: string): Promise<Sealed> {
   const iv = crypto.getRandomValues(new Uint8Array(12));
-  const ct = await crypto.subtle.encrypt({ name: "AES-GCM", iv }, keys.current, new TextEncoder().encode(plaintext));
-  return { v: 1, kid: keys.currentId, iv: base64Of(iv), ct: base64Of(new Uint8Array(ct)) };
+  const params = { name: "AES-GCM", iv, ...associated(boundTo) };
+  const ct = await crypto.subtle.encrypt(params, keys.current, new TextEncoder().encode(plaintext));
+  return { v: boundTo === undefined ? 1 : 2, kid: keys.currentId, iv: base64Of(iv), ct: base64Of(new Uint8Array(ct)) };
 }
 
-/** Decrypts with whichever configured key sealed the value; `stale` says it should be re-sealed. */
-export async function open(keys: TokenKeys, sealed: Sealed): Promise<{ plaintext: string; stale: boolean }> {
+/**
+ * Decrypts with whichever configured key sealed the value; `stale` says it should be re-sealed (an older
+ * key, or a v1 value sealed before values were bound to their place).
+ */
+export async function open(
+  keys: TokenKeys,
+  sealed: Sealed,
+  boundTo?: string,
+): Promise<{ plaintext: string; stale: boolean }> {
   const key =
     sealed.kid === keys.currentId ? keys.current : sealed.kid === keys.previous?.id ? keys.previous.key : undefined;
   if (!key) throw new SealedValueUnreadableError(`sealed with key ${sealed.kid}, which is not configured`);
+  const bound = sealed.v === 2 ? boundTo : undefined;
+  if (sealed.v === 2 && bound === undefined)
+    throw new SealedValueUnreadableError("bound value opened without its place");
   try {
-    const plain = await crypto.subtle.decrypt({ name: "AES-GCM", iv: bytesOf(sealed.iv) }, key, bytesOf(sealed.ct));
-    return { plaintext: new TextDecoder().decode(plain), stale: key !== keys.current };
+    const params = { name: "AES-GCM", iv: bytesOf(sealed.iv), ...associated(bound) };
+    const plain = await crypto.subtle.decrypt(params, key, bytesOf(sealed.ct));
+    const unbound = boundTo !== undefined && sealed.v === 1;
+    return { plaintext: new TextDecoder().decode(plain), stale: key !== keys.current || unbound };
   } catch {
     throw new SealedValueUnreadableError(`value sealed with key ${sealed.kid} failed authentication`);
   }
+}
+
+function associated(boundTo: string | undefined): { additionalData?: Uint8Array<ArrayBuffer> } {
+  if (boundTo === undefined) return {};
+  const encoded = new TextEncoder().encode(boundTo);
+  const bytes = new Uint8Array(encoded.length);
+  bytes.set(encoded);
+  return { additionalData: bytes };
 }
 
 function bytesOf(base64: string): Uint8Array<ArrayBuffer> {

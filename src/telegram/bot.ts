@@ -29,6 +29,10 @@ export interface ChatActions {
   retry(origin: Origin, turnId: string): Promise<void>;
   retryRender(origin: Origin): Promise<void>;
   answerCallback(origin: Origin, callbackQueryId: string, text?: string): Promise<void>;
+  /** /token: the user's own NemoVideo token (issue 17.3); `messageId` is the command's message. */
+  token(origin: Origin, argument: string, messageId: number, isPrivate: boolean): Promise<void>;
+  /** A private text that may carry the token /token asked for; true when it was taken as one. */
+  tokenReply(origin: Origin, text: string, messageId: number): Promise<boolean>;
   /** The bot joined a group: greet once, explaining how to address it. */
   addedToGroup(origin: Origin, botUsername: string): Promise<void>;
   /** Blocked, kicked or left: stop all work and every message to this chat. */
@@ -156,6 +160,9 @@ export function createBot(config: Config, botInfo: UserFromGetMe, actions: ChatA
   addressed.command("cancel", async (ctx) => actions.cancel(await originOf(ctx)));
   addressed.command("new", async (ctx) => actions.newProject(await originOf(ctx), false));
   addressed.command("open", async (ctx) => actions.openLink(await originOf(ctx)));
+  addressed.command("token", async (ctx) =>
+    actions.token(await originOf(ctx), String(ctx.match ?? ""), ctx.message.message_id, ctx.chat.type === "private"),
+  );
   addressed.command("language", async (ctx) => {
     const arg = ctx.match.trim().toLowerCase();
     const choice = arg.startsWith("zh") || arg === "中文" ? "zh" : arg.startsWith("en") ? "en" : undefined;
@@ -174,6 +181,8 @@ export function createBot(config: Config, botInfo: UserFromGetMe, actions: ChatA
     }
     const { text } = addressedToBot(ctx.message, bot, ctx.chat.type);
     const origin = await originOf(ctx);
+    // A token asked for by /token is read from private chats only, before anything could forward it.
+    if (ctx.chat.type === "private" && (await actions.tokenReply(origin, text, ctx.message.message_id))) return;
     if (await actions.mediaLinks(origin, text)) return;
     const route = routeText(text);
     if (route.kind === "export") return actions.exportVideo(origin);

@@ -88,6 +88,7 @@ const en = {
     "/cancel — stop waiting for the current job",
     "/open — open the project in NemoVideo",
     "/language — English / 中文",
+    "/token — use your own NemoVideo account (private chat)",
     "",
     "In groups: mention me, reply to one of my messages, or use a command.",
   ].join("\n"),
@@ -211,6 +212,54 @@ const en = {
     english: "English",
     chinese: "中文",
   },
+  // --- issue 17 (accounts), 14.4 (export refusals) ---
+  accounts: {
+    freeAccountsExhausted: [
+      "🚧 NemoVideo isn't handing out free accounts right now: this bot has used up its share for the week.",
+      "Two ways to go on:",
+      "• bring your own NemoVideo account: send /token to me in a private chat (the token is under Settings → API Tokens on nemovideo.com);",
+      "• or ask the person who runs this bot to connect a shared NemoVideo account.",
+      "Chats that already have an account keep working. Your request was not sent; send it again later or after /token.",
+    ].join("\n"),
+    tokenNeeded: [
+      "🔑 This bot works with your own NemoVideo account.",
+      "Send /token to me in a private chat and paste your API token (Settings → API Tokens on nemovideo.com).",
+    ].join("\n"),
+    tokenAsk: [
+      "🔑 Send me your NemoVideo API token as your next message (Settings → API Tokens on nemovideo.com).",
+      "I delete that message at once and keep the token sealed. /token off goes back to the default account.",
+    ].join("\n"),
+    tokenSaved: (available: number | undefined) =>
+      [
+        `✅ Token checked and saved${available === undefined ? "" : ` (${num(available)} credits available)`}.`,
+        "From now on this chat works in your own NemoVideo account, in a new project.",
+      ].join("\n"),
+    tokenOldProject: "Your previous project stays in NemoVideo:",
+    tokenWrong:
+      "❌ NemoVideo did not accept that token (wrong or expired). Nothing was saved. Check it under Settings → API Tokens on nemovideo.com and send /token again.",
+    tokenCheckFailed:
+      "⚠️ I couldn't check the token with NemoVideo just now. Nothing was saved; please send /token again in a minute.",
+    tokenOff: "↩️ Your token is forgotten. This chat is back on the bot's default account, in a new project.",
+    tokenOffNone: "You haven't given me a token, so there is nothing to turn off.",
+    tokenInGroup:
+      "🔒 Send your token to me in a private chat, never in a group. Open a chat with me and send /token there.",
+    tokenRefused:
+      "🔑 NemoVideo refused your token (expired or revoked?). Send /token with a new one, or /token off to go back to the default account.",
+    exportNeedsAccount: ({ registerUrl, linkBelow }: { registerUrl?: string; linkBelow: boolean }) =>
+      [
+        "🔒 Export isn't available on a free anonymous NemoVideo account.",
+        linkBelow
+          ? "Your project is safe: open it in NemoVideo and export it in the browser (the button below keeps the project)."
+          : "Your project is safe: send me /open in a private chat to open it in NemoVideo and export it in the browser.",
+        registerUrl ? `Or ${link(registerUrl, "register for free")} and export here.` : "",
+      ]
+        .filter(Boolean)
+        .join("\n"),
+    statsLine: (status: { state: "ok" | "capped"; lastRefusalAt?: string }) =>
+      status.state === "capped"
+        ? `🚧 Anonymous tokens: capped (last refusal ${escapeHtml(status.lastRefusalAt ?? "?")}). New chats need NEMO_TOKEN or /token.`
+        : `Anonymous tokens: ok${status.lastRefusalAt ? ` (last refusal ${escapeHtml(status.lastRefusalAt)})` : ""}`,
+  },
   operator: operatorMessages.en,
 };
 
@@ -244,6 +293,7 @@ const zh: Messages = {
     "/cancel — 停止等待当前任务",
     "/open — 在 NemoVideo 中打开项目",
     "/language — English / 中文",
+    "/token — 使用你自己的 NemoVideo 账号（私聊）",
     "",
     "在群组中：提及我、回复我的消息，或使用命令。",
   ].join("\n"),
@@ -360,6 +410,52 @@ const zh: Messages = {
     english: "English",
     chinese: "中文",
   },
+  // --- issue 17 (accounts), 14.4 (export refusals) ---
+  accounts: {
+    freeAccountsExhausted: [
+      "🚧 NemoVideo 暂时不再发放免费账号：本机器人本周的额度已用完。",
+      "两种继续的方法：",
+      "• 使用你自己的 NemoVideo 账号：在私聊中给我发送 /token（令牌在 nemovideo.com 的 设置 → API Tokens）；",
+      "• 或请本机器人的运营者接入一个共享的 NemoVideo 账号。",
+      "已有账号的聊天不受影响。你的请求没有发出；请稍后或使用 /token 后再发一次。",
+    ].join("\n"),
+    tokenNeeded: [
+      "🔑 本机器人需要使用你自己的 NemoVideo 账号。",
+      "请在私聊中给我发送 /token，并粘贴你的 API 令牌（nemovideo.com 的 设置 → API Tokens）。",
+    ].join("\n"),
+    tokenAsk: [
+      "🔑 请在下一条消息中发送你的 NemoVideo API 令牌（nemovideo.com 的 设置 → API Tokens）。",
+      "我会立即删除那条消息，并加密保存令牌。发送 /token off 可恢复默认账号。",
+    ].join("\n"),
+    tokenSaved: (available: number | undefined) =>
+      [
+        `✅ 令牌已验证并保存${available === undefined ? "" : `（可用积分 ${num(available)}）`}。`,
+        "从现在起，这个聊天使用你自己的 NemoVideo 账号，并在其中新建了项目。",
+      ].join("\n"),
+    tokenOldProject: "你之前的项目仍保留在 NemoVideo 中：",
+    tokenWrong:
+      "❌ NemoVideo 不接受这个令牌（错误或已过期），没有保存任何内容。请在 nemovideo.com 的 设置 → API Tokens 中检查后再发送 /token。",
+    tokenCheckFailed: "⚠️ 暂时无法向 NemoVideo 验证令牌，没有保存任何内容。请稍后再发送 /token。",
+    tokenOff: "↩️ 已删除你的令牌。这个聊天已恢复使用机器人的默认账号，并新建了项目。",
+    tokenOffNone: "你还没有给我令牌，无需关闭。",
+    tokenInGroup: "🔒 请在私聊中把令牌发给我，切勿发在群里。打开与我的私聊并在那里发送 /token。",
+    tokenRefused:
+      "🔑 NemoVideo 拒绝了你的令牌（已过期或被撤销？）。请用 /token 发送新的令牌，或发送 /token off 恢复默认账号。",
+    exportNeedsAccount: ({ registerUrl, linkBelow }: { registerUrl?: string; linkBelow: boolean }) =>
+      [
+        "🔒 免费匿名的 NemoVideo 账号无法导出视频。",
+        linkBelow
+          ? "你的项目是安全的：在 NemoVideo 中打开并在浏览器里导出（下方按钮会保留项目）。"
+          : "你的项目是安全的：在私聊中给我发送 /open，即可在 NemoVideo 中打开并在浏览器里导出。",
+        registerUrl ? `或${link(registerUrl, "免费注册")}后在这里导出。` : "",
+      ]
+        .filter(Boolean)
+        .join("\n"),
+    statsLine: (status: { state: "ok" | "capped"; lastRefusalAt?: string }) =>
+      status.state === "capped"
+        ? `🚧 匿名令牌：已达上限（最近一次拒绝 ${escapeHtml(status.lastRefusalAt ?? "?")}）。新聊天需要 NEMO_TOKEN 或 /token。`
+        : `匿名令牌：正常${status.lastRefusalAt ? `（最近一次拒绝 ${escapeHtml(status.lastRefusalAt)}）` : ""}`,
+  },
   operator: operatorMessages.zh,
 };
 
@@ -383,6 +479,7 @@ export function commandList(lang: Lang): { command: string; description: string 
       cancel: "Stop waiting for the current job",
       open: "Open the project in NemoVideo",
       language: "English / 中文",
+      token: "Use your own NemoVideo token",
     },
     zh: {
       start: "连接并查看示例",
@@ -394,6 +491,7 @@ export function commandList(lang: Lang): { command: string; description: string 
       cancel: "停止等待当前任务",
       open: "在 NemoVideo 中打开项目",
       language: "English / 中文",
+      token: "使用你自己的 NemoVideo 令牌",
     },
   };
   return Object.entries(descriptions[lang] ?? descriptions.en).map(([command, description]) => ({
