@@ -32,8 +32,9 @@ const en = {
   rendersUsedUp: (limit: number, resetInMs: number) =>
     `⏳ This chat has used all ${num(limit)} video exports for today. They reset at 00:00 UTC (in ${until(resetInMs, "h", "min")}).`,
   forgetConfirm:
-    "🗑 Delete everything I store about this chat? That is the NemoVideo sign-in and project link I keep for it, queued photos and clips, pending jobs and settings. Videos already in your NemoVideo account are not touched. This cannot be undone.",
-  forgetDone: "✅ Done — I deleted everything I stored about this chat. Send /start to begin again.",
+    "🗑 Delete everything I store about this chat? That is the project link, your own NemoVideo token if you gave me one, queued photos and clips, pending jobs and settings. Only the sealed free-account id stays, so free credits are not handed out twice. Videos already in your NemoVideo account are not touched. This cannot be undone.",
+  forgetDone:
+    "✅ Done — I deleted everything I stored about this chat except the sealed free-account id. Send /start to begin again.",
   forgetKept: "👍 Nothing was deleted.",
   stats: (day: StatsWindow, week: StatsWindow) =>
     [
@@ -70,8 +71,8 @@ const zh: OperatorMessages = {
   rendersUsedUp: (limit: number, resetInMs: number) =>
     `⏳ 本聊天今天的 ${num(limit)} 次视频导出已用完，将于 UTC 00:00 重置（${until(resetInMs, "小时", "分钟")}后）。`,
   forgetConfirm:
-    "🗑 删除我为此聊天保存的所有内容？包括 NemoVideo 登录信息和项目链接、排队中的照片和视频、待处理的任务和设置。你 NemoVideo 账户中已有的视频不受影响。此操作无法撤销。",
-  forgetDone: "✅ 已完成——我已删除为此聊天保存的所有内容。发送 /start 重新开始。",
+    "🗑 删除我为此聊天保存的所有内容？包括项目链接、你提供的 NemoVideo 令牌、排队中的照片和视频、待处理的任务和设置。只保留加密的免费账号标识，以免重复发放免费积分。你 NemoVideo 账户中已有的视频不受影响。此操作无法撤销。",
+  forgetDone: "✅ 已完成——除加密的免费账号标识外，我已删除为此聊天保存的所有内容。发送 /start 重新开始。",
   forgetKept: "👍 没有删除任何内容。",
   stats: (day: StatsWindow, week: StatsWindow) =>
     [

@@ -65,6 +65,7 @@ describe("commands and buttons", () => {
       cancel: "Nothing is running",
       open: "Open your project in NemoVideo",
       language: "Choose a language",
+      token: "Send me your NemoVideo API token",
     };
     expect(commandList("en").map((c) => c.command)).toEqual(Object.keys(expected));
     for (const [name, answer] of Object.entries(expected)) {

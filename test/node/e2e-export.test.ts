@@ -10,7 +10,8 @@ describe("export: from the request to the MP4 in the chat", () => {
   let stack: Stack;
   beforeAll(async () => {
     stack = await startStack({
-      nemo: { renderDurationMs: RENDER_MS * 100, silentEditRate: 0, temporaryIssueRate: 0 },
+      // More than ten chats from one address: the per-address token cap (tested in e2e-accounts-cap) is raised.
+      nemo: { renderDurationMs: RENDER_MS * 100, silentEditRate: 0, temporaryIssueRate: 0, tokenIpCap: 100 },
       vars: { NEMO_WEB_URL: WEB_URL },
     });
   });
@@ -123,13 +124,16 @@ describe("export: from the request to the MP4 in the chat", () => {
     expect(nemo.requests.filter((request) => request.endpoint === "render-submit")).toHaveLength(submitsBefore);
   });
 
-  it("402 says export is blocked on the free plan, links registration, and does not retry", async () => {
+  it("402 on an anonymous token says export needs an account, links registration and the project, and does not retry", async () => {
     const { nemo } = stack;
     const chat = await exportableChat(stack);
     nemo.fault("render-submit", { status: 402, message: "export blocked for this plan" });
     await chat.say("export");
-    const answer = await chat.waitFor((call) => call.method === "sendMessage" && /blocked/i.test(textOf(call)));
-    expect(textOf(answer)).toMatch(/Export is blocked on the free plan/);
+    const answer = await chat.waitFor(
+      (call) => call.method === "sendMessage" && /free anonymous NemoVideo account/i.test(textOf(call)),
+    );
+    // Issue 14.4: an anonymous account's way forward is the browser (claim link) or registering.
+    expect(JSON.stringify(answer.params.reply_markup)).toMatch(/\/workspace\/claim\?ct=clm_/);
     expect(textOf(answer)).toContain(`href="${WEB_URL}/register?bind=`);
     expect(textOf(answer)).not.toMatch(/out of credits/i);
     const submits = nemo.requests.filter((request) => request.endpoint === "render-submit" && request.status === 402);

@@ -15,7 +15,8 @@ describe("media in", () => {
   const workerOutput: string[] = [];
   beforeAll(async () => {
     stack = await startStack({
-      nemo: { silentEditRate: 0, temporaryIssueRate: 0 },
+      // More than ten chats from one address: the per-address token cap (tested in e2e-accounts-cap) is raised.
+      nemo: { silentEditRate: 0, temporaryIssueRate: 0, tokenIpCap: 100 },
       onWorkerOutput: (_stream, text) => workerOutput.push(text),
     });
   }, 60_000);

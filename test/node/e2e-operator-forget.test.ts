@@ -80,7 +80,7 @@ describe("privacy: tokens sealed in KV and /forget, end to end", () => {
     expect(await (await kv()).get(`chat:${USER.id}`)).not.toBeNull();
   });
 
-  it("/forget, confirmed, leaves nothing in KV, the chat's object (queued media and alarm included) or the usage stats", async () => {
+  it("/forget, confirmed, leaves only the sealed anonymous identity in KV, nothing in the chat's object (queued media and alarm included) or the usage stats", async () => {
     const { telegram } = stack;
     // A photo without a caption waits in the chat for its instruction: queued media.
     await telegram.deliver(telegram.updates.photo({ from: USER, size: 40_000 }));
@@ -96,19 +96,36 @@ describe("privacy: tokens sealed in KV and /forget, end to end", () => {
     );
     await expect
       .poll(() => botMessages().find((m) => m.message_id === yes.messageId)?.text, { timeout: 10_000 })
-      .toBe("✅ Done — I deleted everything I stored about this chat. Send /start to begin again.");
+      .toBe(
+        "✅ Done — I deleted everything I stored about this chat except the sealed free-account id. Send /start to begin again.",
+      );
 
     await expect.poll(inspectChatObject, { timeout: 10_000 }).toEqual({ keys: [], alarm: null });
     const store = await kv();
-    expect(await store.get(`chat:${USER.id}`)).toBeNull();
-    expect((await store.list()).keys).toEqual([]);
+    // Issue 19.3: /forget forgets the project, not the identity that limits free credits; that stays sealed.
+    expect((await store.list()).keys.map((key) => key.name)).toEqual([`chat:${USER.id}`]);
+    const kept = JSON.parse((await store.get(`chat:${USER.id}`)) ?? "{}");
+    expect(Object.keys(kept).sort()).toEqual(["anonUserId", "sealedClientId", "sealedToken", "tokenExpiresAt"]);
     expect((await usage()).week.chats).toBe(0);
   });
 
-  it("after /forget the chat starts from scratch", async () => {
-    const { telegram } = stack;
+  it("after /forget, /start begins a new project but gives no new anonymous account or credits", async () => {
+    const { telegram, nemo } = stack;
+    const sessionsBefore = nemo.sessions().length;
+    const token = String(nemo.requests.find((r) => r.endpoint === "create-session")?.headers.authorization).replace(
+      "Bearer ",
+      "",
+    );
+    const creditsBefore = nemo.credits(token)?.available;
     await telegram.deliver(telegram.updates.command("start", { from: USER }));
-    await expect.poll(tokenCalls, { timeout: 10_000 }).toBe(2);
-    await expect.poll(async () => (await (await kv()).get(`chat:${USER.id}`)) !== null, { timeout: 10_000 }).toBe(true);
+    await expect.poll(() => nemo.sessions().length, { timeout: 10_000 }).toBe(sessionsBefore + 1);
+    expect(tokenCalls()).toBe(1);
+    expect(nemo.requests.findLast((r) => r.endpoint === "create-session")?.headers.authorization).toBe(
+      `Bearer ${token}`,
+    );
+    expect(nemo.credits(token)?.available).toBe(creditsBefore);
+    await expect.poll(async () => (await (await kv()).get(`chat:${USER.id}`)) ?? "", { timeout: 10_000 }).toContain(
+      '"sessionId"',
+    );
   });
 });
