@@ -99,8 +99,13 @@ export function createChatStore(
         logEvent({ LOG_LEVEL: "warn" }, "warn", { event: "token_unreadable", kid: sealed.kid, field });
       }
     }
+    if (clear.clientId === undefined && opened.clientId === undefined && parsed.data.sealedClientId) {
+      // The client id was sealed with a key no longer configured: the chat keeps its project and gets a
+      // new id (the operator lost the key; a fresh anonymous account is the cost, as for the token).
+      opened.clientId = crypto.randomUUID();
+      needsRewrite = true;
+    }
     const record = ChatRecordSchema.safeParse({ ...clear, ...opened });
-    // Without a readable client id the record cannot be used; it is treated as absent (a fresh start).
     if (!record.success) return undefined;
     return { record: record.data, needsRewrite };
   }

@@ -44,6 +44,9 @@ const SAMPLES: Record<string, unknown[]> = {
     { chats: 1, turns: 2, renders: 3, failures: 0, credits: 40 },
     { chats: 1_200, turns: 2, renders: 3, failures: 1, credits: 40 },
   ],
+  "accounts.tokenSaved": [1_234],
+  "accounts.exportNeedsAccount": [{ registerUrl: URL_EVIL, linkBelow: true }],
+  "accounts.statsLine": [{ state: "capped", lastRefusalAt: EVIL }],
   "operator.chatBlocked": [EVIL],
   "operator.chatUnblocked": [EVIL],
 };
@@ -232,6 +235,7 @@ describe("commandList", () => {
       "cancel",
       "open",
       "language",
+      "token",
     ]);
     for (const { command, description } of commands) {
       expect(command).toMatch(/^[a-z0-9_]{1,32}$/);

@@ -47,8 +47,47 @@ describe("the chat record in KV", () => {
     await createChatStore(kv(), { keys: () => keys }).write(chatId, RECORD);
     const stored = (await raw(chatId)) ?? "";
     expect(stored).not.toContain(TOKEN);
-    expect(JSON.parse(stored)).toMatchObject({ clientId: "client-1", sessionId: "session-1", sealedToken: { v: 1 } });
+    // Issue 19.7: the client id is sealed too, and every sealed value is bound to its KV key (v2).
+    expect(stored).not.toContain("client-1");
+    expect(JSON.parse(stored)).toMatchObject({
+      sessionId: "session-1",
+      sealedToken: { v: 2 },
+      sealedClientId: { v: 2 },
+    });
     expect(await createChatStore(kv(), { keys: () => keys }).read(chatId)).toMatchObject(RECORD);
+  });
+
+  it("a sealed value copied under another chat's key does not open there", async () => {
+    const from = nextChat++;
+    const to = nextChat++;
+    const keys = importTokenKeys({ TOKEN_ENCRYPTION_KEY: keyB64() });
+    await createChatStore(kv(), { keys: () => keys }).write(from, RECORD);
+    await kv().put(chatRecordKey(to), (await raw(from)) ?? "");
+    const read = await createChatStore(kv(), { keys: () => keys }).read(to);
+    expect(read?.token).toBeUndefined();
+    expect(read?.clientId).not.toBe("client-1");
+  });
+
+  it("migrates values sealed before binding (v1, no associated data): they open and are resealed as v2", async () => {
+    const chatId = nextChat++;
+    const secret = keyB64();
+    const keys = await importTokenKeys({ TOKEN_ENCRYPTION_KEY: secret });
+    if (!keys) throw new Error("keys expected");
+    // What the previous version wrote: the token sealed without associated data, the client id in clear.
+    const previous = {
+      clientId: "client-1",
+      sessionId: "session-1",
+      language: "en",
+      sealedToken: await seal(keys, TOKEN),
+    };
+    expect(previous.sealedToken.v).toBe(1);
+    await kv().put(chatRecordKey(chatId), JSON.stringify(previous));
+    const store = createChatStore(kv(), { keys: async () => keys });
+    expect(await store.read(chatId)).toMatchObject(RECORD);
+    const resealed = JSON.parse((await raw(chatId)) ?? "{}");
+    expect(resealed).toMatchObject({ sealedToken: { v: 2 }, sealedClientId: { v: 2 } });
+    expect(resealed.clientId).toBeUndefined();
+    expect(await createChatStore(kv(), { keys: async () => keys }).read(chatId)).toMatchObject(RECORD);
   });
 
   it("reseals a clear token once encryption is turned on", async () => {
@@ -84,7 +123,9 @@ describe("the chat record in KV", () => {
     await createChatStore(kv(), { keys: () => lost }).write(chatId, RECORD);
     const replaced = importTokenKeys({ TOKEN_ENCRYPTION_KEY: keyB64() });
     const read = await createChatStore(kv(), { keys: () => replaced }).read(chatId);
-    expect(read).toMatchObject({ clientId: "client-1", sessionId: "session-1" });
+    expect(read).toMatchObject({ sessionId: "session-1" });
     expect(read?.token).toBeUndefined();
+    // The client id was sealed with the lost key too (issue 19.7): the chat gets a new one.
+    expect(read?.clientId).toMatch(/^[0-9a-f-]{36}$/);
   });
 });
