@@ -8,7 +8,10 @@ import { buildFlow, deliverAlbum, okCalls, quiet, until, waitForOutcome } from "
  * the KV records and /healthz — scanned for the three secrets. The bot token may appear only in the Bot
  * API path (the fake's `token` of a call); a NemoVideo token only in an `Authorization: Bearer` header (and
  * an anonymous chat's own token in its KV record); the webhook secret only in setWebhook's secret_token.
- * Runs twice: with free anonymous tokens, and with an operator NEMO_TOKEN.
+ * Runs twice: with free anonymous tokens, and with an operator NEMO_TOKEN. In the anonymous run a third
+ * user brings their own token with /token (issue 17.3): it may appear only in Authorization headers and,
+ * sealed or not, their KV record, never in a chat (the message carrying it is deleted), log or URL. Claim
+ * tokens (clm_…, browser hand-offs) may appear only in the private chat they were made for.
  */
 const BOT_TOKEN = "7654321:SECRET-bot-token-for-the-scan-AbCdEf0123";
 const BOT_TOKEN_SECRET_PART = BOT_TOKEN.split(":")[1] ?? "";
@@ -67,11 +70,13 @@ describe("no secret leaks in a full run", () => {
 
   it("finds no bot token, webhook secret or NemoVideo token outside the places they belong", async () => {
     await Promise.all([fullRun(anonymous, 6_300_000_001), fullRun(operator, 6_300_000_002)]);
+    const ownToken = await bringOwnToken(anonymous, OWN_TOKEN_USER);
 
     const nemoRequests = anonymous.nemo.requests;
     const bearer = (value: string | undefined) => /^Bearer (\S+)$/.exec(value ?? "")?.[1];
     const nemoTokens = new Set(nemoRequests.map((request) => bearer(request.headers.authorization)).filter(Boolean));
     nemoTokens.add(operatorToken);
+    expect(nemoRequests.some((request) => request.headers.authorization === `Bearer ${ownToken}`)).toBe(true);
     // The runs really used the secrets being scanned for.
     expect(nemoTokens.size).toBeGreaterThanOrEqual(2);
     expect(nemoRequests.some((request) => request.headers.authorization === `Bearer ${operatorToken}`)).toBe(true);
@@ -112,7 +117,7 @@ describe("no secret leaks in a full run", () => {
         if (call.method !== "setWebhook") expect(_registered).toBeUndefined();
         scan(`Telegram ${call.method} params`, JSON.stringify(params));
       }
-      for (const chatId of [6_300_000_001, 6_300_000_002]) {
+      for (const chatId of [6_300_000_001, 6_300_000_002, OWN_TOKEN_USER]) {
         scan(`chat ${chatId} messages`, JSON.stringify(stack.telegram.chat(chatId).messages));
       }
     }
@@ -145,5 +150,48 @@ describe("no secret leaks in a full run", () => {
     }
 
     expect(leaks).toEqual([]);
+
+    // 5. Claim tokens: only in the private chat they were made for, never in logs, NemoVideo URLs, KV or
+    // another chat.
+    const claims = new Map<string, number>();
+    for (const stack of [anonymous, operator]) {
+      for (const call of stack.telegram.calls) {
+        for (const match of JSON.stringify(call.params).matchAll(/clm_[\w-]{8,}/g)) {
+          claims.set(match[0], Number(call.params.chat_id));
+        }
+      }
+    }
+    expect(claims.size).toBeGreaterThan(0);
+    for (const [claim, owner] of claims) {
+      expect(owner).toBeGreaterThan(0);
+      const outside = (text: string) => text.includes(claim);
+      expect(outside(anonymousCapture.logs.join("") + operatorCapture.logs.join(""))).toBe(false);
+      expect(nemoRequests.some((request) => outside(request.path))).toBe(false);
+      for (const stack of [anonymous, operator]) {
+        for (const call of stack.telegram.calls) {
+          if (Number(call.params.chat_id) !== owner) expect(outside(JSON.stringify(call.params))).toBe(false);
+        }
+        const kv = await stack.mf.getKVNamespace("CHATS_KV");
+        for (const { name } of (await kv.list()).keys) expect(outside(String(await kv.get(name, "text")))).toBe(false);
+      }
+    }
   });
 });
+
+const OWN_TOKEN_USER = 6_300_000_003;
+
+/** A private chat whose user brings their own NemoVideo token with /token, then uses it. */
+async function bringOwnToken(stack: Stack, userId: number): Promise<string> {
+  const { telegram, nemo } = stack;
+  const own = nemo.issueToken({ credits: 500 }).token;
+  const from = { id: userId };
+  const texts = () => JSON.stringify(telegram.chat(userId).messages.filter((message) => message.from_bot));
+  await telegram.deliver(telegram.updates.command("token", { from }));
+  await until(() => texts().includes("Send me your NemoVideo API token"), "the token request");
+  await telegram.deliver(telegram.updates.privateText(own, { from }));
+  await until(() => texts().includes("Token checked and saved"), "the token saved");
+  await telegram.deliver(telegram.updates.command("credits", { from }));
+  await until(() => nemo.requests.some((r) => r.headers.authorization === `Bearer ${own}`), "a call with the token");
+  await quiet(stack, userId);
+  return own;
+}
