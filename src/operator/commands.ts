@@ -21,6 +21,8 @@ export type OperatorCommandDeps = {
   setBlocked(chatId: string, blocked: boolean): Promise<void>;
   /** Deletes everything about this chat; resolves once nothing is left. */
   forget(): Promise<void>;
+  /** Issue 19.3: whether this user may /forget now (once a day); records the use. */
+  claimForget(userId: number | undefined): Promise<boolean>;
 };
 
 /**
@@ -100,6 +102,12 @@ export function operatorCommands(deps: OperatorCommandDeps): Composer<Context> {
     if (asker === undefined) {
       if (confirmId !== undefined) await sender.edit(confirmId, texts.forgetKept);
       else await sender.send(texts.forgetKept);
+      return;
+    }
+    if (!(await deps.claimForget(ctx.from.id))) {
+      const tooSoon = t(origin.lang ?? lang).accounts.forgetTooSoon;
+      if (confirmId !== undefined) await sender.edit(confirmId, tooSoon);
+      else await sender.send(tooSoon);
       return;
     }
     await deps.forget();

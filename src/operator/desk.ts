@@ -37,8 +37,16 @@ export type DeskWork = {
   };
 };
 
+/** A user as the STATS object knows them: a SHA-256 prefix, not the Telegram id. */
+async function userHash(userId: number): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(`user:${userId}`)));
+  return [...digest.slice(0, 8)].map((byte) => byte.toString(16).padStart(2, "0")).join("");
+}
+
 /** Test-only: shifts the quota clock, so a test can see tomorrow's reset without waiting for it. */
 const CLOCK_OFFSET_KEY = "op:clockOffsetMs";
+/** /forget is allowed once per this many seconds per user. */
+const FORGET_EVERY_S = 24 * 60 * 60;
 /** Report a chat as active at most this often. */
 const ACTIVE_REPORT_MS = 60 * 60 * 1000;
 
@@ -65,6 +73,10 @@ export class OperatorDesk {
       storage,
       limits: { turnsPerUser: config.DAILY_TURNS_PER_USER, rendersPerChat: config.DAILY_RENDERS_PER_CHAT },
       now: () => Date.now() + this.clockOffsetMs,
+      sharedTurns: async (userId, day, limit) => {
+        const stub = deps.stats.get(deps.stats.idFromName("stats"));
+        return stub.takeUserTurn(await userHash(userId), day, limit);
+      },
     });
     this.quotaHooks = createQuotaHooks(quotas);
     this.nemoFetch = observeNemoFetch({
@@ -131,6 +143,18 @@ export class OperatorDesk {
     await this.deps.wipeObject();
   }
 
+  /**
+   * Issue 19.3: /forget once a day per user (across chats), remembered in KV with a one-day expiry under
+   * the user's hash; true when this user may forget now (and records that they did).
+   */
+  async claimForget(userId: number | undefined): Promise<boolean> {
+    if (userId === undefined) return true;
+    const key = `forget:${await userHash(userId)}`;
+    if ((await this.deps.kv.get(key)) !== null) return false;
+    await this.deps.kv.put(key, "1", { expirationTtl: FORGET_EVERY_S });
+    return true;
+  }
+
   async shiftClock(ms: number): Promise<void> {
     this.clockOffsetMs += ms;
     await this.deps.storage.put(CLOCK_OFFSET_KEY, this.clockOffsetMs);
@@ -172,6 +196,7 @@ export class OperatorDesk {
         await chats.get(chats.idFromName(target)).operatorSetBlocked(blocked);
       },
       forget: () => this.forget(work),
+      claimForget: (userId) => this.claimForget(userId),
     });
   }
 }

@@ -27,6 +27,11 @@ export type QuotaDeps = {
   storage: DurableObjectStorage;
   limits: { turnsPerUser?: number; rendersPerChat?: number };
   now: () => number;
+  /**
+   * Issue 19.3: a user's turns counted across every chat (the STATS object), so N groups do not give N×
+   * the limit. Absent, or failing, the chat's own count is used.
+   */
+  sharedTurns?: (userId: number, day: string, limit: number) => Promise<{ allowed: boolean; used: number }>;
 };
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -60,6 +65,13 @@ export function createQuotas(deps: QuotaDeps) {
       const key = userKey(userId);
       const { state, now } = await today();
       const resetInMs = msUntilUtcMidnight(now);
+      if (userId !== undefined && deps.sharedTurns) {
+        const shared = await deps.sharedTurns(userId, state.day, limit).catch(() => undefined);
+        if (shared) {
+          if (!shared.allowed) return { kind: "used-up", limit, resetInMs };
+          return { kind: "allowed", left: Math.max(0, limit - shared.used), limit, resetInMs };
+        }
+      }
       const used = state.turns[key] ?? 0;
       if (used >= limit) return { kind: "used-up", limit, resetInMs };
       await storage.put(QUOTA_KEY, { ...state, turns: { ...state.turns, [key]: used + 1 } });

@@ -20,6 +20,9 @@ export class StatsDurableObject extends DurableObject<Env> {
       "CREATE TABLE IF NOT EXISTS events (at INTEGER NOT NULL, chat TEXT NOT NULL, kind TEXT NOT NULL, amount REAL NOT NULL)",
     );
     ctx.storage.sql.exec("CREATE INDEX IF NOT EXISTS events_at ON events (at)");
+    ctx.storage.sql.exec(
+      "CREATE TABLE IF NOT EXISTS user_turns (day TEXT NOT NULL, user TEXT NOT NULL, used INTEGER NOT NULL, PRIMARY KEY (day, user))",
+    );
   }
 
   async record(events: StatsEvent[]): Promise<void> {
@@ -58,6 +61,29 @@ export class StatsDurableObject extends DurableObject<Env> {
 
   async anonymousTokenStatus(): Promise<AnonymousTokensStatus> {
     return this.anonymousTokens.status();
+  }
+
+  /**
+   * Issue 19.3: counts one agent turn of `user` (a hash) on `day` against `limit`, across all chats; a
+   * single writer, so the count is exact. Kept through /forget: forgetting a chat does not refill a day.
+   */
+  async takeUserTurn(user: string, day: string, limit: number): Promise<{ allowed: boolean; used: number }> {
+    const row = this.ctx.storage.sql
+      .exec<{ used: number }>("SELECT used FROM user_turns WHERE day = ? AND user = ?", day, user)
+      .toArray()[0];
+    const used = row?.used ?? 0;
+    if (used >= limit) return { allowed: false, used };
+    this.ctx.storage.sql.exec(
+      "INSERT INTO user_turns (day, user, used) VALUES (?, ?, 1) ON CONFLICT (day, user) DO UPDATE SET used = used + 1",
+      day,
+      user,
+    );
+    // Days long past are dropped (ISO dates compare as text).
+    this.ctx.storage.sql.exec(
+      "DELETE FROM user_turns WHERE day < ?",
+      new Date(Date.now() - 3 * DAY_MS).toISOString().slice(0, 10),
+    );
+    return { allowed: true, used: used + 1 };
   }
 
   /** /forget: the chat's events go too. */

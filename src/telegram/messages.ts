@@ -255,6 +255,7 @@ const en = {
       ]
         .filter(Boolean)
         .join("\n"),
+    forgetTooSoon: "⏳ /forget works once a day per person. Nothing was deleted; please try again tomorrow.",
     statsLine: (status: { state: "ok" | "capped"; lastRefusalAt?: string }) =>
       status.state === "capped"
         ? `🚧 Anonymous tokens: capped (last refusal ${escapeHtml(status.lastRefusalAt ?? "?")}). New chats need NEMO_TOKEN or /token.`
@@ -451,6 +452,7 @@ const zh: Messages = {
       ]
         .filter(Boolean)
         .join("\n"),
+    forgetTooSoon: "⏳ 每人每天只能使用一次 /forget。没有删除任何内容，请明天再试。",
     statsLine: (status: { state: "ok" | "capped"; lastRefusalAt?: string }) =>
       status.state === "capped"
         ? `🚧 匿名令牌：已达上限（最近一次拒绝 ${escapeHtml(status.lastRefusalAt ?? "?")}）。新聊天需要 NEMO_TOKEN 或 /token。`

@@ -61,7 +61,9 @@ describe("anonymous-token 400 (client id rejected)", () => {
     const [first, second] = calls.map((r) => r.headers["x-client-id"]);
     expect(second).toBeTruthy();
     expect(second).not.toBe(first);
-    const stored = JSON.parse((await (await stack.mf.getKVNamespace("CHATS_KV")).get(`chat:${user.id}`)) ?? "{}");
+    const stored = JSON.parse(
+      String((await (await stack.mf.getKVNamespace("CHATS_KV")).get(`chat:${user.id}`, "text")) ?? "{}"),
+    );
     expect(stored.clientId).toBe(second);
   });
 });

@@ -103,8 +103,14 @@ describe("privacy: tokens sealed in KV and /forget, end to end", () => {
     await expect.poll(inspectChatObject, { timeout: 10_000 }).toEqual({ keys: [], alarm: null });
     const store = await kv();
     // Issue 19.3: /forget forgets the project, not the identity that limits free credits; that stays sealed.
-    expect((await store.list()).keys.map((key) => key.name)).toEqual([`chat:${USER.id}`]);
-    const kept = JSON.parse((await store.get(`chat:${USER.id}`)) ?? "{}");
+    const names = (await store.list()).keys.map((key) => key.name);
+    expect(names.filter((name) => name.startsWith("chat:"))).toEqual([`chat:${USER.id}`]);
+    // Besides it only the once-a-day /forget marker, named by a hash of the user and holding nothing else.
+    const others = names.filter((name) => !name.startsWith("chat:"));
+    expect(others).toHaveLength(1);
+    expect(others[0]).toMatch(/^forget:[0-9a-f]{16}$/);
+    expect(others[0]).not.toContain(String(USER.id));
+    const kept = JSON.parse(String((await store.get(`chat:${USER.id}`, "text")) ?? "{}"));
     expect(Object.keys(kept).sort()).toEqual(["anonUserId", "sealedClientId", "sealedToken", "tokenExpiresAt"]);
     expect((await usage()).week.chats).toBe(0);
   });
@@ -124,8 +130,8 @@ describe("privacy: tokens sealed in KV and /forget, end to end", () => {
       `Bearer ${token}`,
     );
     expect(nemo.credits(token)?.available).toBe(creditsBefore);
-    await expect.poll(async () => (await (await kv()).get(`chat:${USER.id}`)) ?? "", { timeout: 10_000 }).toContain(
-      '"sessionId"',
-    );
+    await expect
+      .poll(async () => (await (await kv()).get(`chat:${USER.id}`)) ?? "", { timeout: 10_000 })
+      .toContain('"sessionId"');
   });
 });
