@@ -82,7 +82,7 @@ const ConfigSchema = object({
   ALLOWED_USER_IDS: idList,
   ADMIN_USER_IDS: idList,
   LOG_LEVEL: optionalText.transform((value) => value ?? "info"),
-  /** Agent turns one user may start per UTC day in a chat; absent = no limit. */
+  /** Agent turns one user may start per UTC day, across all chats; absent = no limit. */
   DAILY_TURNS_PER_USER: optionalLimit,
   /** Renders a chat may start per UTC day; absent = no limit. */
   DAILY_RENDERS_PER_CHAT: optionalLimit,
