@@ -23,7 +23,14 @@ app.get("/healthz", async (c) => {
     problems = error instanceof ConfigError ? error.problems : ["unreadable configuration"];
   }
   return c.json(
-    { ok: configValid, version: packageJson.version, configValid, problems, ...(await anonymousTokensHealth(c.env)) },
+    {
+      ok: configValid,
+      version: packageJson.version,
+      configValid,
+      problems,
+      // Only a working configuration has chats asking for tokens.
+      ...(configValid ? await anonymousTokensHealth(c.env) : {}),
+    },
     configValid ? 200 : 503,
   );
 });

@@ -23,7 +23,8 @@ describe("the photos → video flow under NemoVideo faults", () => {
   beforeAll(async () => {
     // Renders of 1.5 s (150 simulated seconds) so a render is polled several times.
     stack = await startStack({
-      nemo: { silentEditRate: 0, temporaryIssueRate: 0, renderDurationMs: 150_000 },
+      // More than ten chats from one address: the per-address token cap (tested in e2e-accounts-cap) is raised.
+      nemo: { silentEditRate: 0, temporaryIssueRate: 0, renderDurationMs: 150_000, tokenIpCap: 100 },
       // Rechecks after a lost stream in proportion to the simulated generation (1-3 s here), as 30 s is to
       // 100-300 s in production: five unchanged reads must not all fall inside one generation.
       vars: { STATE_RECHECK_MS: "400" },

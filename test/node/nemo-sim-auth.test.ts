@@ -4,7 +4,8 @@ import { acquireToken, authHeaders, createSession, getJson, readState } from "..
 
 let sim: NemoSim;
 beforeAll(async () => {
-  sim = await startNemoSim({ seed: 1, timeScale: 0.001 });
+  // This file asks for more than ten tokens from one address; the cap has its own simulator below.
+  sim = await startNemoSim({ seed: 1, timeScale: 0.001, tokenIpCap: 100 });
 });
 afterAll(() => sim.close());
 
@@ -50,6 +51,53 @@ describe("anonymous token", () => {
     expect(credits.body.code).toBe(1001);
     const second = await acquireToken(sim.url, "client-expiring");
     expect(second.token).not.toBe(first.token);
+  });
+});
+
+describe("the per-address anonymous-token cap (issue 17.1)", () => {
+  it("gives one address 10 tokens per 7 days by default, then 429 saying so; raising the cap lifts it", async () => {
+    const capped = await startNemoSim({ seed: 2, timeScale: 0.001 });
+    try {
+      for (let i = 0; i < 10; i += 1) await acquireToken(capped.url, `cap-client-${i}`);
+      const refused = await getJson(`${capped.url}/api/auth/anonymous-token`, {
+        method: "POST",
+        headers: { "x-client-id": "cap-client-10" },
+      });
+      expect(refused.status).toBe(429);
+      expect(String(refused.body.detail)).toMatch(/10 tokens per IP address per 7 days/);
+      // The per-client rule still answers first for a client that holds a live token.
+      const twice = await getJson(`${capped.url}/api/auth/anonymous-token`, {
+        method: "POST",
+        headers: { "x-client-id": "cap-client-0" },
+      });
+      expect(String(twice.body.detail)).toMatch(/1 token per client/);
+      capped.setTokenIpCap(11);
+      expect((await acquireToken(capped.url, "cap-client-10")).token).toMatch(/^nmv_usr_/);
+    } finally {
+      await capped.close();
+    }
+  });
+
+  it("can refuse renders for anonymous tokens (no render scope) with 403 or 402", async () => {
+    const scoped = await startNemoSim({ seed: 3, timeScale: 0.001, anonymousRenderRefusal: 403 });
+    try {
+      const { token } = await acquireToken(scoped.url, "scope-client");
+      const { sessionId } = await createSession(scoped.url, token);
+      const submit = await getJson(`${scoped.url}/api/render/proxy/lambda`, {
+        method: "POST",
+        headers: {
+          ...authHeaders(token),
+          "content-type": "application/json",
+          "x-skill-source": "s",
+          "x-skill-version": "1",
+          "x-skill-platform": "p",
+        },
+        body: JSON.stringify({ id: "r1", sessionId, draft: { t: [{ tt: 0, sg: [{ st: 0, d: 1000 }] }] } }),
+      });
+      expect(submit.status).toBe(403);
+    } finally {
+      await scoped.close();
+    }
   });
 });
 

@@ -48,7 +48,7 @@ describe("npm run setup", () => {
       allowed_updates: [...ALLOWED_UPDATES],
     });
 
-    const expected = ["start", "help", "credits", "status", "export", "new", "cancel", "open", "language"];
+    const expected = ["start", "help", "credits", "status", "export", "new", "cancel", "open", "language", "token"];
     for (const scope of ["all_private_chats", "all_group_chats"]) {
       const english = await getMyCommands(fake, scope);
       const chinese = await getMyCommands(fake, scope, "zh");

@@ -119,7 +119,15 @@ describe("render submit", () => {
     const { flow, submitted, sent } = flowWith([json({ success: false, error: "export blocked" }, 402)]);
     await flow.start(origin);
     expect(submitted).toHaveLength(1);
-    expect(sent[0]).toMatch(/Export is blocked on the free plan/);
+    // Issue 14.4: on an anonymous account the answer is the way forward, not a plan name.
+    expect(sent[0]).toMatch(/Export isn't available on a free anonymous NemoVideo account/);
     expect(sent[0]).toContain("/register?bind=anon_1");
+  });
+
+  it("403 (a token without the render scope) is not retried either", async () => {
+    const { flow, submitted, sent } = flowWith([json({ success: false, error: "missing render scope" }, 403)]);
+    await flow.start(origin);
+    expect(submitted).toHaveLength(1);
+    expect(sent[0]).toMatch(/Export isn't available on a free anonymous NemoVideo account/);
   });
 });
