@@ -113,6 +113,12 @@ export function createUploadBatches(deps: MediaFlowDeps) {
         await sender.edit(batch.statusMessageId, texts.mediaAdded(countKinds(done), !batch.caption)).catch(() => {});
       else await sender.remove(batch.statusMessageId).catch(() => {});
     }
+    if (batch.items.some((item) => item.outcome === "noAccount")) {
+      // One message with the ways out, not one "upload failed" per photo: nothing is wrong with the files.
+      const noAccount =
+        config.ANONYMOUS_TOKENS === "off" ? texts.accounts.tokenNeeded : texts.accounts.freeAccountsExhausted;
+      await sender.send(noAccount, { replyTo: batch.origin.messageId });
+    }
     if (batch.items.some((item) => item.outcome === "unsupported"))
       await sender.send(texts.unsupportedMedia, { replyTo: batch.origin.messageId });
     const failed = batch.items.filter((item) => item.outcome === "failed");

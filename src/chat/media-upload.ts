@@ -6,6 +6,7 @@ import { GrammyError } from "grammy/web";
 import { logEvent } from "../log";
 import type { UploadFile } from "../nemo/client";
 import { NemoFileTooLargeError, NemoUnsupportedFileError } from "../nemo/errors";
+import { AnonymousTokensExhaustedError, OwnTokenNeededError } from "./account-errors";
 import { uploadName } from "./media-files";
 import type { MediaFlowDeps } from "./media-flow";
 import type { AlbumItem, Origin, UploadOutcome } from "./state";
@@ -62,6 +63,7 @@ export async function uploadTelegramFile(
     const error = deadline.aborted ? new UploadTimeoutError(config.UPLOAD_MAX_DURATION_MS) : caught;
     logEvent(config, "warn", { event: "upload_failed", kind: item.kind, error: errorName(error) });
     if (error instanceof NemoUnsupportedFileError) return "unsupported";
+    if (error instanceof AnonymousTokensExhaustedError || error instanceof OwnTokenNeededError) return "noAccount";
     if (error instanceof NemoFileTooLargeError) return "tooLargeForNemo";
     if (error instanceof GrammyError && /too big/i.test(error.description)) return "tooBigForTelegram";
     return "failed";

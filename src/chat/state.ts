@@ -121,7 +121,15 @@ export const AlbumSchema = object({
 export type Album = output<typeof AlbumSchema>;
 
 /** How one file of an upload batch ended; absent while it still has to be uploaded. */
-export const UploadOutcomeSchema = zEnum(["done", "unsupported", "tooBigForTelegram", "tooLargeForNemo", "failed"]);
+export const UploadOutcomeSchema = zEnum([
+  "done",
+  "unsupported",
+  "tooBigForTelegram",
+  "tooLargeForNemo",
+  "failed",
+  // Issue 17: the chat has no NemoVideo account to upload into (anonymous tokens capped or off).
+  "noAccount",
+]);
 export type UploadOutcome = output<typeof UploadOutcomeSchema>;
 
 /**

@@ -85,6 +85,16 @@ describe("the anonymous-token cap, end to end under the simulator's default cap"
     expect(cappedLines()).toHaveLength(1);
   });
 
+  it("a new chat's first photo while capped gets the same plain message, not an upload failure", async () => {
+    const { telegram } = stack;
+    const userId = newUserId + 2;
+    await telegram.deliver(telegram.updates.photo({ from: { id: userId, language_code: "en" }, size: 30_000 }));
+    await expect
+      .poll(() => botTexts(userId).join("\n"), { timeout: 15_000 })
+      .toMatch(/isn't handing out free accounts right now/);
+    expect(botTexts(userId).join("\n")).not.toMatch(/couldn't upload|upload failed/i);
+  });
+
   it("chats that already hold a token keep working", async () => {
     const first = chats[0];
     if (!first) throw new Error("no chat");
