@@ -147,7 +147,7 @@ export class ChatDurableObject extends DurableObject<Env> {
       const botInfo: UserFromGetMe = await resolveBotInfo(this.config, this.ctx.storage);
       this.bot = createBot(this.config, botInfo, work.actions);
       if (this.chatId !== undefined) logTelegramCalls(this.bot.api, this.config, this.chatId);
-      work.attachApi(this.bot.api);
+      work.attachApi(this.bot.api, botInfo.username);
     }
     return this.bot;
   }
@@ -186,7 +186,7 @@ export class ChatDurableObject extends DurableObject<Env> {
       runInBackground: (promise) => this.ctx.waitUntil(promise),
       quotas: this.desk.quotaHooks,
     });
-    if (this.bot) this.work.attachApi(this.bot.api);
+    if (this.bot) this.work.attachApi(this.bot.api, this.bot.botInfo.username);
     else await this.botFor(this.work);
     return this.work;
   }

@@ -6,12 +6,14 @@ import type { QuotaHooks } from "../operator/quota-hooks";
 import type { ChatStore } from "../store/chat-record";
 import type { ChatActions } from "../telegram/bot";
 import { type Lang, langFromCode, t } from "../telegram/messages";
+import { isChatAdmin } from "../telegram/chat-admins";
 import { type ChatSender, ChatUnreachableError, createChatSender } from "../telegram/sender";
 import { createChatActions } from "./chat-actions";
 import type { ChatFlowDeps } from "./flow-deps";
 import { createMediaFlow, type MediaFlow } from "./media-flow";
 import { createNemoSession, type NemoSession } from "./nemo-session";
 import { createRenderFlow, type RenderFlow } from "./render-flow";
+import { claimLinkAudience } from "./render-link";
 import { KEYS, type Origin, readKey, SCHEMAS } from "./state";
 import { createTurnEndings } from "./turn-endings";
 import { TurnQueue } from "./turn-queue";
@@ -45,6 +47,7 @@ export class ChatWork {
   readonly media: MediaFlow;
   private readonly turns: TurnQueue;
   private api: Api<RawApi> | undefined;
+  private username = "";
   /** Set on Telegram's first 403 so sends already under way stop at once, before storage says so. */
   private refusedByTelegram = false;
 
@@ -80,7 +83,12 @@ export class ChatWork {
       uploadsSettled: () => this.turns.startNextTurn(),
     });
     this.actions = createChatActions(this);
-    const endings = createTurnEndings({ ...shared, renders: this.renders, answers: this.actions });
+    const endings = createTurnEndings({
+      ...shared,
+      renders: this.renders,
+      answers: this.actions,
+      offerOpen: claimLinkAudience(deps.config, { chatId: deps.chatId }) !== "nobody",
+    });
     this.turns = new TurnQueue({
       ...shared,
       quotas: deps.quotas,
@@ -92,8 +100,14 @@ export class ChatWork {
     });
   }
 
-  attachApi(api: Api<RawApi>): void {
+  attachApi(api: Api<RawApi>, botUsername?: string): void {
     this.api = api;
+    if (botUsername) this.username = botUsername;
+  }
+
+  /** The bot's @username, for texts that tell people how to reach it. */
+  botUsername(): string {
+    return this.username;
   }
 
   // --- scheduling ---------------------------------------------------------------------------------
@@ -179,6 +193,25 @@ export class ChatWork {
     };
   }
 
+  /**
+   * A sender to a member's private chat, for what only they may see (a group's claim link). Not guarded:
+   * a member who never started the bot refuses with 403, which says nothing about this chat.
+   */
+  privateSender(userId: number): ChatSender {
+    return createChatSender(this.requireApi(), { chatId: userId });
+  }
+
+  /** Whether the person behind `origin` may change the whole chat (see chat-admins.ts). */
+  async mayChangeChat(origin: Pick<Origin, "chatId" | "userId">): Promise<boolean> {
+    if (origin.chatId > 0) return true;
+    if (origin.userId === undefined) return false;
+    return isChatAdmin(this.requireApi(), origin.chatId, origin.userId, this.deps.now());
+  }
+
+  get config(): Config {
+    return this.deps.config;
+  }
+
   private requireApi(): Api<RawApi> {
     if (!this.api) throw new Error("Telegram API not attached");
     return this.api;
@@ -209,6 +242,14 @@ export class ChatWork {
     await this.renders.stopAll(true);
     await this.media.clear();
     return true;
+  }
+
+  /** Whether the running and waiting instructions are all this user's (they may cancel their own work). */
+  async isOwnWork(userId: number | undefined): Promise<boolean> {
+    if (userId === undefined) return false;
+    const { turn, queue } = await this.turns.pending();
+    const owners = [turn, ...queue].filter((item) => item !== undefined).map((item) => item.origin.userId);
+    return owners.length > 0 && owners.every((owner) => owner === userId);
   }
 
   /** Queues a failed turn again (its Retry button); false when it is no longer kept. */

@@ -101,7 +101,10 @@ export class TurnQueue {
   async retryFailed(origin: Origin, turnId: string): Promise<boolean> {
     const previous = await this.deps.endings.takeFailed(turnId);
     if (!previous) return false;
-    await this.enqueue({ ...previous.origin, lang: origin.lang }, previous.text, { oneShot: previous.oneShot });
+    // Charged to whoever pressed Retry (their per-minute and daily limits), never to the one who first asked.
+    await this.enqueue({ ...previous.origin, userId: origin.userId, lang: origin.lang }, previous.text, {
+      oneShot: previous.oneShot,
+    });
     return true;
   }
 
