@@ -1,10 +1,10 @@
-import { type DraftLike, describeTimeline, formatTimeline } from "../nemo/draft";
 import { GrammyError } from "grammy/web";
+import { type DraftLike, describeTimeline, formatTimeline } from "../nemo/draft";
 import { CALLBACK, type ChatActions, type MediaMessage, projectTag } from "../telegram/bot";
 import { t } from "../telegram/messages";
 import { type ChatSender, ChatUnreachableError } from "../telegram/sender";
-import { claimLinkAudience } from "./render-link";
 import type { ChatWork } from "./chat-work";
+import { claimLinkAudience } from "./render-link";
 import type { Origin } from "./state";
 import { messageForError } from "./turn-runner";
 
@@ -24,6 +24,18 @@ export function createChatActions(work: ChatWork): ChatActions {
       await sender.send(messageForError(error, origin.lang), { replyTo: origin.messageId });
     }
   };
+  /** A quick action within the asker's per-minute limit (USER_QUICK_ACTIONS_PER_MINUTE); refused politely once. */
+  const limited =
+    (run: (origin: Origin) => Promise<void>) =>
+    async (origin: Origin): Promise<void> => {
+      const verdict = await work.rate.take("quick", origin.userId, work.config.USER_QUICK_ACTIONS_PER_MINUTE);
+      if (verdict.ok) return run(origin);
+      if (verdict.warn) {
+        await work
+          .senderFor(origin)
+          .send(t(origin.lang).rateLimitedQuick(verdict.waitS), { replyTo: origin.messageId });
+      }
+    };
   /** In groups, a change for everyone needs a chat admin (or, for /cancel, the person whose work it is). */
   const allowed = async (origin: Origin, ownWorkCounts = false): Promise<boolean> => {
     if (await work.mayChangeChat(origin)) return true;
@@ -51,14 +63,16 @@ export function createChatActions(work: ChatWork): ChatActions {
       }),
     say: (origin, key) =>
       quick(origin, async (sender) => void (await sender.send(t(origin.lang)[key], { replyTo: origin.messageId }))),
-    help: (origin) =>
+    help: limited((origin) =>
       quick(origin, async (sender) => void (await sender.send(t(origin.lang).help, { replyTo: origin.messageId }))),
-    credits: (origin) =>
+    ),
+    credits: limited((origin) =>
       quick(origin, async (sender) => {
         const balance = await work.session.read(origin.lang, (project) => project.client.credits());
         await sender.send(t(origin.lang).credits(balance), { replyTo: origin.messageId });
       }),
-    timeline: (origin) =>
+    ),
+    timeline: limited((origin) =>
       quick(origin, async (sender) => {
         const state = await work.session.read(origin.lang, (project) => project.client.state(project.record.sessionId));
         const summary = formatTimeline(describeTimeline((state.draft ?? {}) as DraftLike), origin.lang);
@@ -66,8 +80,9 @@ export function createChatActions(work: ChatWork): ChatActions {
         const texts = t(origin.lang);
         await sender.send(summary ? texts.timeline(summary) : texts.timelineEmpty, { replyTo: origin.messageId });
       }),
-    exportVideo: (origin) => quick(origin, async () => work.renders.start(origin)),
-    retryRender: (origin) => quick(origin, async () => work.renders.start(origin)),
+    ),
+    exportVideo: limited((origin) => quick(origin, async () => work.renders.start(origin))),
+    retryRender: limited((origin) => quick(origin, async () => work.renders.start(origin))),
     instruction: (origin, text, options) => work.enqueue(origin, text, options),
     media: (origin, message: MediaMessage) => quick(origin, async () => work.media.add(origin, message)),
     mediaLinks: (origin, text) => work.media.links(origin, text),
@@ -105,7 +120,7 @@ export function createChatActions(work: ChatWork): ChatActions {
         await sender.send(texts.newProjectDone);
       });
     },
-    openLink: (origin) =>
+    openLink: limited((origin) =>
       quick(origin, async (sender) => {
         const texts = t(origin.lang);
         const audience = claimLinkAudience(work.config, origin);
@@ -134,6 +149,7 @@ export function createChatActions(work: ChatWork): ChatActions {
           replyTo: origin.messageId,
         });
       }),
+    ),
     language: async (origin, choice) => {
       if (!(await allowed(origin))) return;
       await quick(origin, async (sender) => {

@@ -5,8 +5,8 @@ import type { NemoClient } from "../nemo/client";
 import type { QuotaHooks } from "../operator/quota-hooks";
 import type { ChatStore } from "../store/chat-record";
 import type { ChatActions } from "../telegram/bot";
-import { type Lang, langFromCode, t } from "../telegram/messages";
 import { isChatAdmin } from "../telegram/chat-admins";
+import { type Lang, langFromCode, t } from "../telegram/messages";
 import { type ChatSender, ChatUnreachableError, createChatSender } from "../telegram/sender";
 import { createChatActions } from "./chat-actions";
 import type { ChatFlowDeps } from "./flow-deps";
@@ -18,6 +18,7 @@ import { KEYS, type Origin, readKey, SCHEMAS } from "./state";
 import { createTurnEndings } from "./turn-endings";
 import { TurnQueue } from "./turn-queue";
 import { registerUrl } from "./turn-runner";
+import { createUserRate, type UserRate } from "./user-rate";
 
 export type ChatWorkDeps = {
   chatId: number;
@@ -48,10 +49,13 @@ export class ChatWork {
   private readonly turns: TurnQueue;
   private api: Api<RawApi> | undefined;
   private username = "";
+  /** Per-user limits per minute (instructions, media, quick actions). */
+  readonly rate: UserRate;
   /** Set on Telegram's first 403 so sends already under way stop at once, before storage says so. */
   private refusedByTelegram = false;
 
   constructor(private readonly deps: ChatWorkDeps) {
+    this.rate = createUserRate(deps);
     this.session = createNemoSession({
       config: deps.config,
       store: deps.store,

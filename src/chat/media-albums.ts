@@ -72,6 +72,11 @@ export function createAlbums(deps: AlbumDeps) {
     async pending(): Promise<boolean> {
       return Object.keys(await albums()).length > 0;
     },
+
+    /** Items collecting in every album, for the chat's cap on pending media. */
+    async itemCount(): Promise<number> {
+      return Object.values(await albums()).reduce((sum, album) => sum + album.items.length, 0);
+    },
   };
 }
 

@@ -6,9 +6,9 @@ import { startRecovery } from "./recovery";
 import type { RenderFlow } from "./render-flow";
 import { createSerial } from "./serial";
 import { type ActiveTurn, KEYS, type Origin, type QueuedTurn } from "./state";
-import { createUserRate } from "./user-rate";
 import { createTurnLifecycle, type TurnLifecycle, type TurnLifecycleDeps } from "./turn-lifecycle";
 import { createTurnStore, type TurnStore } from "./turn-store";
+import { createUserRate } from "./user-rate";
 
 export type TurnQueueDeps = Omit<TurnLifecycleDeps, "turns"> & {
   newId: () => string;

@@ -216,10 +216,12 @@ const en = {
   agentText: (text: string) => escapeHtml(text),
   openNotWithOperatorToken:
     "🔒 This bot works inside its operator's NemoVideo account, so I can't hand out browser links to it. Ask me here for changes, the timeline or an export.",
-  openSentPrivately: "🔒 I sent you the link in a private message — it opens this group's project, so it's only for you.",
+  openSentPrivately:
+    "🔒 I sent you the link in a private message — it opens this group's project, so it's only for you.",
   openStartPrivately: (username: string) =>
     `🔒 The link opens this group's project, so I only send it privately. Start a chat with me first (@${escapeHtml(username)}), then ask again with /open.`,
-  openLinkForGroup: "🌐 Your link to the group's project in NemoVideo (keep it to yourself — it works without a login):",
+  openLinkForGroup:
+    "🌐 Your link to the group's project in NemoVideo (keep it to yourself — it works without a login):",
   tooManyLinks: (limit: number) =>
     `🔗 That message has too many links — I take at most ${num(limit)} at a time. Please send them in smaller batches.`,
   linkRefused: (host: string) =>
@@ -383,7 +385,8 @@ const zh: Messages = {
   },
   // --- issue 19 (security): claim links, outside text, input limits, group powers ---
   agentText: (text: string) => escapeHtml(text),
-  openNotWithOperatorToken: "🔒 这个机器人使用运营者自己的 NemoVideo 账户，所以不能发放浏览器链接。需要修改、查看时间线或导出，直接在这里告诉我。",
+  openNotWithOperatorToken:
+    "🔒 这个机器人使用运营者自己的 NemoVideo 账户，所以不能发放浏览器链接。需要修改、查看时间线或导出，直接在这里告诉我。",
   openSentPrivately: "🔒 链接已私信发给你 — 它能打开这个群的项目，只给你一个人。",
   openStartPrivately: (username: string) =>
     `🔒 这个链接能打开群里的项目，所以我只私信发送。请先私聊我（@${escapeHtml(username)}），然后再发送 /open。`,

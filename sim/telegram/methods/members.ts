@@ -16,7 +16,9 @@ const getChatMember: MethodHandler = ({ state, params }) => {
   const userId = requireInt(params, "user_id");
   if (userId <= 0) throw badRequest("PARTICIPANT_ID_INVALID");
   const status: MemberStatus =
-    chat.type === "private" ? "member" : ((state.members.get(`${chat.id}:${userId}`) as MemberStatus | undefined) ?? "member");
+    chat.type === "private"
+      ? "member"
+      : ((state.members.get(`${chat.id}:${userId}`) as MemberStatus | undefined) ?? "member");
   const user = { id: userId, is_bot: false, first_name: `User ${userId}` };
   const member =
     status === "administrator"
