@@ -8,7 +8,9 @@ import { buildFlow, deliverAlbum, okCalls, quiet, until, waitForOutcome } from "
  * the KV records and /healthz — scanned for the three secrets. The bot token may appear only in the Bot
  * API path (the fake's `token` of a call); a NemoVideo token only in an `Authorization: Bearer` header (and
  * an anonymous chat's own token in its KV record); the webhook secret only in setWebhook's secret_token.
- * Runs twice: with free anonymous tokens, and with an operator NEMO_TOKEN.
+ * Runs twice: with free anonymous tokens, and with an operator NEMO_TOKEN. Claim links (`clm_…`, a browser
+ * session into the account) may appear only in the anonymous private chat's own messages: never with
+ * NEMO_TOKEN, never in logs, NemoVideo requests or KV.
  */
 const BOT_TOKEN = "7654321:SECRET-bot-token-for-the-scan-AbCdEf0123";
 const BOT_TOKEN_SECRET_PART = BOT_TOKEN.split(":")[1] ?? "";
@@ -92,12 +94,19 @@ describe("no secret leaks in a full run", () => {
       if (!allowed.includes("NemoVideo token") && /nmv_usr_[\w-]{8,}/.test(text))
         leaks.push(`nmv_usr_ token in ${where}`);
       if (!allowed.includes("bot token") && /\b\d{5,}:[\w-]{30,}/.test(text)) leaks.push(`bot-token shape in ${where}`);
+      // A claim link is a browser session into the account: only in the private chat whose account it is.
+      if (!allowed.includes("claim token") && /clm_[\w-]{8,}/.test(text)) leaks.push(`claim token in ${where}`);
     };
 
     // The scanner itself catches each secret when planted (so a pass means absence, not a blind scan).
     for (const secret of secrets) scan("a planted line", `x ${secret.value} y`);
-    expect(leaks.length).toBeGreaterThanOrEqual(secrets.length);
+    scan("a planted claim link", "https://nemovideo.com/workspace/claim?ct=clm_AbCdEfGh0123");
+    expect(leaks.length).toBeGreaterThanOrEqual(secrets.length + 1);
     leaks.length = 0;
+    // The anonymous private chat really got a claim link (/open): the operator run must not have.
+    const claimIn = (stack: Stack) =>
+      stack.telegram.calls.some((call) => /clm_[\w-]{8,}/.test(JSON.stringify(call.params)));
+    expect(claimIn(anonymous)).toBe(true);
 
     // 1. The Worker's logs.
     scan("anonymous Worker logs", anonymousCapture.logs.join(""));
@@ -110,10 +119,12 @@ describe("no secret leaks in a full run", () => {
         // setWebhook's secret_token is where the webhook secret belongs (the harness registers it).
         const { secret_token: _registered, ...params } = call.params;
         if (call.method !== "setWebhook") expect(_registered).toBeUndefined();
-        scan(`Telegram ${call.method} params`, JSON.stringify(params));
+        const own = stack === anonymous && call.params.chat_id === 6_300_000_001 ? ["claim token"] : [];
+        scan(`Telegram ${call.method} params`, JSON.stringify(params), own);
       }
       for (const chatId of [6_300_000_001, 6_300_000_002]) {
-        scan(`chat ${chatId} messages`, JSON.stringify(stack.telegram.chat(chatId).messages));
+        const own = stack === anonymous && chatId === 6_300_000_001 ? ["claim token"] : [];
+        scan(`chat ${chatId} messages`, JSON.stringify(stack.telegram.chat(chatId).messages), own);
       }
     }
 
