@@ -2,11 +2,12 @@ import { DurableObject } from "cloudflare:workers";
 import type { UserFromGetMe } from "grammy/types";
 import type { Bot } from "grammy/web";
 import { type Config, configFrom } from "../config";
-import { logEvent } from "../log";
+import { logEvent, prepareChatHash } from "../log";
 import { createNemoClient, type NemoClient } from "../nemo/client";
 import { OperatorDesk } from "../operator/desk";
 import { logTelegramCalls } from "../operator/telegram-log";
 import { routeOf } from "../operator/update-facts";
+import { redact } from "../shared/redact";
 import { createChatStore } from "../store/chat-record";
 import { importTokenKeys } from "../store/crypto";
 import { createBot } from "../telegram/bot";
@@ -171,6 +172,7 @@ export class ChatDurableObject extends DurableObject<Env> {
       if (chatId !== undefined) await this.ctx.storage.put("chatId", chatId);
     }
     if (chatId === undefined) return undefined;
+    await prepareChatHash(this.config, chatId);
     this.chatId = chatId;
     this.desk = this.deskFor(chatId);
     await this.desk.ready();
@@ -231,7 +233,10 @@ export class ChatDurableObject extends DurableObject<Env> {
       event: "error",
       where,
       error: error instanceof Error ? error.name : typeof error,
-      detail: error instanceof Error ? redact(error.message, this.config) : undefined,
+      detail:
+        error instanceof Error
+          ? redact(error.message, [this.config.BOT_TOKEN, this.config.WEBHOOK_SECRET, this.config.NEMO_TOKEN])
+          : undefined,
     });
   }
 
@@ -297,13 +302,4 @@ function tokenKeys(config: Config): ReturnType<typeof importTokenKeys> {
     keysByConfig.set(config, keys);
   }
   return keys;
-}
-
-/** Error texts can embed URLs; make sure no secret leaves in a log line. */
-function redact(text: string, config: Pick<Config, "BOT_TOKEN" | "WEBHOOK_SECRET" | "NEMO_TOKEN">): string {
-  let out = text.replace(/nmv_usr_[\w-]+/g, "nmv_usr_***").replace(/bot\d+:[\w-]+/g, "bot***");
-  for (const secret of [config.BOT_TOKEN, config.WEBHOOK_SECRET, config.NEMO_TOKEN]) {
-    if (secret) out = out.split(secret).join("***");
-  }
-  return out;
 }
