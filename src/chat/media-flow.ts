@@ -102,6 +102,7 @@ export function createMediaFlow(deps: MediaFlowDeps) {
       return (await albums.pending()) || (await uploads.pending());
     },
     async clear(): Promise<void> {
+      await albums.clear();
       await storage.delete([KEYS.albums, KEYS.uploads, AWAITING_INSTRUCTION]);
     },
   };
