@@ -4,7 +4,7 @@ import { defineConfig } from "vitest/config";
 /** Settings every in-workerd test starts from; waits shrunk so no test sleeps for a seed-length wait. */
 export const workersTestBindings = {
   BOT_TOKEN: "123456:TEST-bot-token-for-tests-only",
-  WEBHOOK_SECRET: "test-webhook-secret",
+  WEBHOOK_SECRET: "test-webhook-secret-0123456789abcdef",
   BOT_INFO: JSON.stringify({ id: 123456, is_bot: true, first_name: "Nemo", username: "nemo_test_bot" }),
   RENDER_POLL_INTERVAL_MS: "200",
   STILL_WORKING_INTERVAL_MS: "300",

@@ -269,7 +269,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const envFile = join(envDir, "empty.env");
     writeFileSync(envFile, "# the local stack passes every setting with --var\n");
     cleanups.push(async () => rmSync(envDir, { recursive: true, force: true }));
-    const webhookSecret = `local-${randomBytes(12).toString("hex")}`;
+    const webhookSecret = `local-${randomBytes(16).toString("hex")}`;
     const worker = await startWrangler({
       port: workerPort,
       persistTo,

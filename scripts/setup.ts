@@ -7,6 +7,7 @@
  * Reads BOT_TOKEN and WEBHOOK_SECRET from the environment or `.dev.vars` (flags win). `--api-root` points
  * it at another Bot API server (a self-hosted one, or the local Telegram fake in tests).
  */
+import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { commandList } from "../src/telegram/messages";
@@ -16,6 +17,11 @@ export const ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "
 /** Where the commands show: private chats and groups, each in English (the default) and Chinese. */
 export const COMMAND_SCOPES = [{ type: "all_private_chats" }, { type: "all_group_chats" }] as const;
 export const COMMAND_LANGUAGES = [undefined, "zh"] as const;
+
+/** A fresh webhook secret: 32 random bytes as 64 hex characters (Telegram allows A-Z a-z 0-9 _ -). */
+export function generateWebhookSecret(): string {
+  return randomBytes(32).toString("hex");
+}
 
 export interface SetupOptions {
   apiRoot: string;
@@ -50,8 +56,11 @@ export async function runSetup(options: SetupOptions): Promise<SetupResult> {
   const log = options.log ?? console.log;
   const api = new BotApi(options.apiRoot, options.token, options.fetch);
   const webhookUrl = webhookUrlFor(options.url);
-  if (!/^[A-Za-z0-9_-]{1,256}$/.test(options.secret)) {
-    throw new Error("WEBHOOK_SECRET must be 1-256 characters of A-Z a-z 0-9 _ - (Telegram's rule for secret_token).");
+  if (!/^[A-Za-z0-9_-]{32,256}$/.test(options.secret)) {
+    throw new Error(
+      "WEBHOOK_SECRET must be 32-256 characters of A-Z a-z 0-9 _ - (the Worker refuses shorter ones). " +
+        "Run setup without it and it generates one.",
+    );
   }
 
   await api.call("setWebhook", {
@@ -229,20 +238,26 @@ export async function main(argv: string[]): Promise<number> {
   }
   const settings = loadSettings(flags);
   const url = stringFlag(flags, "url") ?? process.env.WEBHOOK_URL;
-  const missing = [
-    !settings.token && "BOT_TOKEN",
-    !settings.secret && "WEBHOOK_SECRET",
-    !url && "--url (the Worker's URL)",
-  ].filter(Boolean);
+  const missing = [!settings.token && "BOT_TOKEN", !url && "--url (the Worker's URL)"].filter(Boolean);
   if (missing.length || !url) {
     console.error(`Missing ${missing.join(", ")}.\n\n${USAGE}`);
     return 2;
+  }
+  let secret = settings.secret;
+  if (!secret) {
+    // No secret yet: make a strong one. The Worker must get the same value, so it is shown once, here.
+    secret = generateWebhookSecret();
+    console.log(
+      `No WEBHOOK_SECRET given: generated one. Give the Worker the same value now:\n` +
+        `  echo ${secret} | npx wrangler secret put WEBHOOK_SECRET\n` +
+        `and keep it in .dev.vars (WEBHOOK_SECRET=…) for the next setup run.`,
+    );
   }
   try {
     await runSetup({
       apiRoot: settings.apiRoot,
       token: settings.token,
-      secret: settings.secret,
+      secret,
       url,
       dropPendingUpdates: flags["drop-pending-updates"] === true,
     });

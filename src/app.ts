@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import packageJson from "../package.json";
 import { ConfigError, configFrom } from "./config";
-import { logEvent } from "./log";
+import { logEvent, prepareChatHash } from "./log";
 import { routeOf } from "./operator/update-facts";
 import { chatIdOfUpdate, isRecord, updateIdOf } from "./telegram/update-routing";
 
@@ -66,6 +66,7 @@ app.post(
       });
       return c.json({ ok: true });
     }
+    await prepareChatHash(config, chatId);
     const stub = c.env.CHAT.get(c.env.CHAT.idFromName(String(chatId)));
     // accept() only records the update and wakes the chat's object; every slow step happens there, after
     // this response, so Telegram gets its 200 in milliseconds whatever NemoVideo is doing.

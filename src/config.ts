@@ -50,7 +50,8 @@ const BotInfoSchema = looseObject({
 
 const ConfigSchema = object({
   BOT_TOKEN: string().regex(/^\d+:[\w-]+$/, "must look like <digits>:<characters> as BotFather gives it"),
-  WEBHOOK_SECRET: string().regex(/^[A-Za-z0-9_-]{1,256}$/, "must be 1-256 characters of A-Z a-z 0-9 _ -"),
+  // At least 32 characters: the secret is the webhook's only proof that an update came from Telegram.
+  WEBHOOK_SECRET: string().regex(/^[A-Za-z0-9_-]{32,256}$/, "must be 32-256 characters of A-Z a-z 0-9 _ -"),
   BOT_INFO: optionalText,
   TELEGRAM_API_ROOT: urlWithoutTrailingSlash("https://api.telegram.org"),
   NEMO_API_BASE: urlWithoutTrailingSlash("https://mega-api-prod.nemovideo.ai"),
@@ -86,6 +87,18 @@ const ConfigSchema = object({
   DAILY_TURNS_PER_USER: optionalLimit,
   /** Renders a chat may start per UTC day; absent = no limit. */
   DAILY_RENDERS_PER_CHAT: optionalLimit,
+  // --- issue 19 (security): input limits and storage caps ---
+  /** Files and media links one user may send per minute (0 = no limit). */
+  USER_MEDIA_PER_MINUTE: wholeNumber(30),
+  /** Quick actions (credits, timeline, export, open, help…) one user may ask for per minute (0 = no limit). */
+  USER_QUICK_ACTIONS_PER_MINUTE: wholeNumber(20),
+  /** Media links one message may carry; more are refused before any reaches NemoVideo. */
+  MAX_LINKS_PER_MESSAGE: wholeNumber(10),
+  /** Updates a chat may have waiting to be handled; later ones are dropped (one polite notice). */
+  INBOX_LIMIT: wholeNumber(1_000),
+  /** Media items a chat may have collecting in albums or waiting to upload; more are refused politely. */
+  MEDIA_PENDING_LIMIT: wholeNumber(100),
+  // --- end issue 19 ---
   /** Encrypts NemoVideo tokens at rest in KV when set. */
   TOKEN_ENCRYPTION_KEY: aesKey,
   /** The key being rotated out: still decrypts, never encrypts. */

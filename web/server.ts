@@ -6,6 +6,7 @@ import { dirname, extname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Update } from "@grammyjs/types";
 import type { ChatMedia, ChatViewMessage, TelegramFake } from "../sim/telegram/index";
+import { checkRequest } from "./request-guard";
 
 /**
  * The local web chat: a small node:http server that plays the person in a Telegram chat. It serves the
@@ -210,6 +211,8 @@ export async function startWebChat(options: WebChatOptions): Promise<WebChat> {
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const verdict = checkRequest(req, options.host);
+    if (!verdict.ok) return sendJson(res, verdict.status, { error: verdict.reason });
     const url = new URL(req.url ?? "/", "http://web-chat");
     const path = url.pathname;
     const method = req.method ?? "GET";

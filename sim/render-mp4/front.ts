@@ -124,6 +124,14 @@ export async function startRenderFront(options: RenderFrontOptions): Promise<Ren
     const path = new URL(req.url ?? "/", "http://front").pathname;
     const method = req.method ?? "GET";
 
+    // The simulator's control routes (/__sim/*: credits, faults, scripted turns) stay on its own port:
+    // the front is where the Worker and the browser's media links point, so it never forwards them.
+    if (isControlPath(req.url ?? "/") || isControlPath(path)) {
+      res.writeHead(404, { "content-type": "application/json" });
+      res.end(JSON.stringify({ error: "not found" }));
+      return;
+    }
+
     if (method === "POST" && SUBMIT.test(path)) {
       const body = await readAll(req);
       const upstreamRes = await forward(req, body);
@@ -195,4 +203,15 @@ export async function startRenderFront(options: RenderFrontOptions): Promise<Ren
         server.closeAllConnections();
       }),
   };
+}
+
+/** /__sim/… in any spelling a server might decode to it (percent-encoded, doubled slashes, any case). */
+function isControlPath(raw: string): boolean {
+  let decoded = raw;
+  try {
+    decoded = decodeURIComponent(raw);
+  } catch {
+    // Malformed escapes: judge the raw text.
+  }
+  return /^\/*__sim(\/|$|\?)/i.test(decoded.split("?")[0] ?? "") || /^[a-z]+:\/\/[^/]*\/+__sim/i.test(decoded);
 }

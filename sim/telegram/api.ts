@@ -2,13 +2,20 @@ import { ApiError, defaultDescription } from "./errors.js";
 import type { Faults } from "./faults.js";
 import { botMethods } from "./methods/bot.js";
 import { mediaMethods } from "./methods/media.js";
+import { memberMethods } from "./methods/members.js";
 import { messageMethods } from "./methods/messages.js";
 import { updateMethods } from "./methods/updates.js";
 import { sleep } from "./sleep.js";
 import type { FakeState, MethodHandler } from "./state.js";
 import type { ApiResponse, Params, RecordedFile } from "./types.js";
 
-const HANDLERS: Record<string, MethodHandler> = { ...botMethods, ...messageMethods, ...mediaMethods, ...updateMethods };
+const HANDLERS: Record<string, MethodHandler> = {
+  ...botMethods,
+  ...messageMethods,
+  ...mediaMethods,
+  ...updateMethods,
+  ...memberMethods,
+};
 /** Telegram method names are case-insensitive; calls are recorded under the canonical spelling. */
 const CANONICAL = new Map(Object.keys(HANDLERS).map((name) => [name.toLowerCase(), name]));
 

@@ -207,6 +207,9 @@ export async function startTelegramFake(options: TelegramFakeOptions = {}): Prom
     blockBy: (chatId) => {
       state.blocked.add(chatId);
     },
+    setChatMember: (chatId, userId, status) => {
+      state.members.set(`${chatId}:${userId}`, status);
+    },
     updates: createUpdateBuilders({
       bot: { id: botInfo.id, username: botInfo.username, first_name: botInfo.first_name },
       nextUpdateId: () => nextUpdateId++,
@@ -223,6 +226,7 @@ export async function startTelegramFake(options: TelegramFakeOptions = {}): Prom
       state.commands.clear();
       state.openCallbackQueries.clear();
       state.blocked.clear();
+      state.members.clear();
       state.polling.clear();
       fileDownloads.length = 0;
       initialWebhook();

@@ -19,6 +19,8 @@ export interface FakeState {
   /** Callback query ids delivered to the bot and not yet answered. */
   openCallbackQueries: Set<string>;
   blocked: Set<number>;
+  /** Group members' statuses set by tests (`setChatMember`), keyed `chatId:userId`; others are "member". */
+  members: Map<string, string>;
   polling: PollingQueue;
   webhook: WebhookDelivery;
 }
@@ -57,6 +59,7 @@ export function createState(spec: {
     commands: new Map(),
     openCallbackQueries: new Set(),
     blocked: new Set(),
+    members: new Map(),
     polling: new PollingQueue(),
     webhook: spec.webhook,
   };

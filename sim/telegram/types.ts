@@ -156,6 +156,8 @@ export interface TelegramFake {
   fault(method: string, fault: FaultSpec): void;
   /** Every later call aimed at that chat gets 403 "bot was blocked by the user". */
   blockBy(chatId: number): void;
+  /** Sets a user's status in a group, as getChatMember reports it (default "member"). */
+  setChatMember(chatId: number, userId: number, status: "creator" | "administrator" | "member" | "left"): void;
   /** Update builders bound to this fake: message ids follow the chat, media is registered for getFile. */
   updates: UpdateBuilders;
   reset(): void;

@@ -1,8 +1,10 @@
+import { GrammyError } from "grammy/web";
 import { type DraftLike, describeTimeline, formatTimeline } from "../nemo/draft";
 import { CALLBACK, type ChatActions, type MediaMessage, projectTag } from "../telegram/bot";
 import { t } from "../telegram/messages";
 import { type ChatSender, ChatUnreachableError } from "../telegram/sender";
 import type { ChatWork } from "./chat-work";
+import { claimLinkAudience } from "./render-link";
 import type { Origin } from "./state";
 import { messageForError } from "./turn-runner";
 
@@ -21,6 +23,25 @@ export function createChatActions(work: ChatWork): ChatActions {
       work.log("quick", error);
       await sender.send(messageForError(error, origin.lang), { replyTo: origin.messageId });
     }
+  };
+  /** A quick action within the asker's per-minute limit (USER_QUICK_ACTIONS_PER_MINUTE); refused politely once. */
+  const limited =
+    (run: (origin: Origin) => Promise<void>) =>
+    async (origin: Origin): Promise<void> => {
+      const verdict = await work.rate.take("quick", origin.userId, work.config.USER_QUICK_ACTIONS_PER_MINUTE);
+      if (verdict.ok) return run(origin);
+      if (verdict.warn) {
+        await work
+          .senderFor(origin)
+          .send(t(origin.lang).rateLimitedQuick(verdict.waitS), { replyTo: origin.messageId });
+      }
+    };
+  /** In groups, a change for everyone needs a chat admin (or, for /cancel, the person whose work it is). */
+  const allowed = async (origin: Origin, ownWorkCounts = false): Promise<boolean> => {
+    if (await work.mayChangeChat(origin)) return true;
+    if (ownWorkCounts && (await work.isOwnWork(origin.userId))) return true;
+    await work.senderFor(origin).send(t(origin.lang).adminOnly, { replyTo: origin.messageId });
+    return false;
   };
   return {
     languageOf: (code) => work.languageOf(code),
@@ -42,21 +63,26 @@ export function createChatActions(work: ChatWork): ChatActions {
       }),
     say: (origin, key) =>
       quick(origin, async (sender) => void (await sender.send(t(origin.lang)[key], { replyTo: origin.messageId }))),
-    help: (origin) =>
+    help: limited((origin) =>
       quick(origin, async (sender) => void (await sender.send(t(origin.lang).help, { replyTo: origin.messageId }))),
-    credits: (origin) =>
+    ),
+    credits: limited((origin) =>
       quick(origin, async (sender) => {
         const balance = await work.session.read(origin.lang, (project) => project.client.credits());
         await sender.send(t(origin.lang).credits(balance), { replyTo: origin.messageId });
       }),
-    timeline: (origin) =>
+    ),
+    timeline: limited((origin) =>
       quick(origin, async (sender) => {
         const state = await work.session.read(origin.lang, (project) => project.client.state(project.record.sessionId));
         const summary = formatTimeline(describeTimeline((state.draft ?? {}) as DraftLike), origin.lang);
-        await sender.send(summary ?? t(origin.lang).timelineEmpty, { replyTo: origin.messageId });
+        // The summary quotes clip names and titles (outside text): escaped by t().timeline like every other.
+        const texts = t(origin.lang);
+        await sender.send(summary ? texts.timeline(summary) : texts.timelineEmpty, { replyTo: origin.messageId });
       }),
-    exportVideo: (origin) => quick(origin, async () => work.renders.start(origin)),
-    retryRender: (origin) => quick(origin, async () => work.renders.start(origin)),
+    ),
+    exportVideo: limited((origin) => quick(origin, async () => work.renders.start(origin))),
+    retryRender: limited((origin) => quick(origin, async () => work.renders.start(origin))),
     instruction: (origin, text, options) => work.enqueue(origin, text, options),
     media: (origin, message: MediaMessage) => quick(origin, async () => work.media.add(origin, message)),
     mediaLinks: (origin, text) => work.media.links(origin, text),
@@ -65,13 +91,16 @@ export function createChatActions(work: ChatWork): ChatActions {
         origin,
         async (sender) => void (await sender.send(t(origin.lang).unsupportedMedia, { replyTo: origin.messageId })),
       ),
-    cancel: (origin) =>
-      quick(origin, async (sender) => {
+    cancel: async (origin) => {
+      if (!(await allowed(origin, true))) return;
+      await quick(origin, async (sender) => {
         const cancelled = await work.cancelEverything(sender);
         await sender.send(t(origin.lang)[cancelled ? "cancelled" : "nothingToCancel"], { replyTo: origin.messageId });
-      }),
-    newProject: (origin, confirmed, replacing) =>
-      quick(origin, async (sender) => {
+      });
+    },
+    newProject: async (origin, confirmed, replacing) => {
+      if (!(await allowed(origin))) return;
+      await quick(origin, async (sender) => {
         const texts = t(origin.lang);
         const current = projectTag((await work.session.record()).sessionId);
         if (!confirmed) {
@@ -89,15 +118,41 @@ export function createChatActions(work: ChatWork): ChatActions {
         }
         await work.session.newProject(origin.lang);
         await sender.send(texts.newProjectDone);
-      }),
-    openLink: (origin) =>
+      });
+    },
+    openLink: limited((origin) =>
       quick(origin, async (sender) => {
         const texts = t(origin.lang);
+        const audience = claimLinkAudience(work.config, origin);
+        if (audience === "nobody") {
+          await sender.send(texts.openNotWithOperatorToken, { replyTo: origin.messageId });
+          return;
+        }
         const url = await work.renders.workspaceLink(origin.lang);
-        await sender.send(texts.openLink, { buttons: { inline_keyboard: [[{ text: texts.buttons.open, url }]] } });
+        const button = { inline_keyboard: [[{ text: texts.buttons.open, url }]] };
+        if (audience === "chat") {
+          await sender.send(texts.openLink, { buttons: button });
+          return;
+        }
+        // A group's project: only to the member who asked, in their private chat with the bot.
+        const sent =
+          origin.userId !== undefined &&
+          (await work
+            .privateSender(origin.userId)
+            .send(texts.openLinkForGroup, { buttons: button })
+            .then(() => true)
+            .catch((error) => {
+              if (error instanceof ChatUnreachableError || error instanceof GrammyError) return false;
+              throw error;
+            }));
+        await sender.send(sent ? texts.openSentPrivately : texts.openStartPrivately(work.botUsername()), {
+          replyTo: origin.messageId,
+        });
       }),
-    language: (origin, choice) =>
-      quick(origin, async (sender) => {
+    ),
+    language: async (origin, choice) => {
+      if (!(await allowed(origin))) return;
+      await quick(origin, async (sender) => {
         if (!choice) {
           await sender.send(t(origin.lang).languageChoose, {
             buttons: {
@@ -114,7 +169,8 @@ export function createChatActions(work: ChatWork): ChatActions {
         const record = await work.session.record();
         await work.session.save({ ...record, language: choice });
         await sender.send(t(choice).languageSet);
-      }),
+      });
+    },
     retry: async (origin, turnId) => {
       if (!(await work.retryFailedTurn(origin, turnId))) await work.senderFor(origin).send(t(origin.lang).retryExpired);
     },

@@ -2,19 +2,22 @@ import { DurableObject } from "cloudflare:workers";
 import type { UserFromGetMe } from "grammy/types";
 import type { Bot } from "grammy/web";
 import { type Config, configFrom } from "../config";
-import { logEvent } from "../log";
+import { logEvent, prepareChatHash } from "../log";
 import { createNemoClient, type NemoClient } from "../nemo/client";
 import { createAnonymousTokenWatch } from "../operator/anonymous-tokens";
 import { OperatorDesk } from "../operator/desk";
 import { logTelegramCalls } from "../operator/telegram-log";
 import { routeOf } from "../operator/update-facts";
+import { redact } from "../shared/redact";
 import { createChatStore } from "../store/chat-record";
 import { importTokenKeys } from "../store/crypto";
 import { createBot } from "../telegram/bot";
+import { t } from "../telegram/messages";
 import { ChatUnreachableError } from "../telegram/sender";
 import { chatIdOfUpdate } from "../telegram/update-routing";
 import { resolveBotInfo } from "./bot-info";
 import { ChatWork } from "./chat-work";
+import { createInbox, type Inbox } from "./inbox";
 import { createSerial } from "./serial";
 import { KEYS, readKey, SCHEMAS } from "./state";
 
@@ -39,9 +42,13 @@ export class ChatDurableObject extends DurableObject<Env> {
   /** Set by every kick and cleared each time the drain looks at the inbox (see kick). */
   private kicked = false;
 
+  /** Waiting updates, one key each, capped (inbox.ts). */
+  private readonly inbox: Inbox;
+
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.config = configFrom(env);
+    this.inbox = createInbox(ctx.storage, () => this.config.INBOX_LIMIT);
   }
 
   /** Records an update (ignoring redeliveries) and wakes the chat. Never calls NemoVideo or Telegram. */
@@ -54,10 +61,9 @@ export class ChatDurableObject extends DurableObject<Env> {
     const recorded = await this.inboxChange(async () => {
       const seen = (await readKey(this.ctx.storage, KEYS.seen, SCHEMAS.seen)) ?? [];
       if (seen.includes(updateId)) return false;
-      const inbox = (await readKey(this.ctx.storage, KEYS.inbox, SCHEMAS.inbox)) ?? [];
-      inbox.push(parsed.data);
       seen.push(updateId);
-      await this.ctx.storage.put({ [KEYS.inbox]: inbox, [KEYS.seen]: seen.slice(-SEEN_LIMIT) });
+      // A full inbox drops the update (still answered 200: a redelivery would only add to the flood).
+      await this.inbox.add(parsed.data, { [KEYS.seen]: seen.slice(-SEEN_LIMIT) });
       return true;
     });
     if (!recorded) return { duplicate: true };
@@ -99,9 +105,9 @@ export class ChatDurableObject extends DurableObject<Env> {
   private async drain(): Promise<void> {
     for (;;) {
       this.kicked = false;
-      const inbox = (await readKey(this.ctx.storage, KEYS.inbox, SCHEMAS.inbox)) ?? [];
-      const next = inbox[0];
-      if (!next) break;
+      const head = await this.inboxChange(() => this.inbox.head());
+      if (!head) break;
+      const next = head.update;
       const started = Date.now();
       let outcome = "handled";
       try {
@@ -110,14 +116,7 @@ export class ChatDurableObject extends DurableObject<Env> {
         outcome = error instanceof ChatUnreachableError ? "unreachable" : "failed";
         this.logError("update", error);
       }
-      await this.inboxChange(async () => {
-        const rest = ((await readKey(this.ctx.storage, KEYS.inbox, SCHEMAS.inbox)) ?? []).filter(
-          (item) => item.update_id !== next.update_id,
-        );
-        // An empty inbox is deleted rather than stored, so a forgotten chat leaves no key behind.
-        if (rest.length > 0) await this.ctx.storage.put(KEYS.inbox, rest);
-        else await this.ctx.storage.delete(KEYS.inbox);
-      });
+      await this.inboxChange(() => this.inbox.remove(head.key));
       logEvent(this.config, "info", {
         event: "handled",
         chat: this.chatId,
@@ -127,7 +126,19 @@ export class ChatDurableObject extends DurableObject<Env> {
         ms: Date.now() - started,
       });
     }
+    await this.noticeOverflow();
     await this.scheduleNext();
+  }
+
+  /** Caught up after dropping updates for a full inbox: say so once, so nobody waits for a lost request. */
+  private async noticeOverflow(): Promise<void> {
+    if (!this.work || this.chatId === undefined) return;
+    if (!(await this.inboxChange(() => this.inbox.takeOverflow()))) return;
+    const lang = await this.work.languageOf(undefined);
+    await this.work
+      .senderFor({ chatId: this.chatId })
+      .send(t(lang).inboxFull)
+      .catch((error) => this.logError("overflow_notice", error));
   }
 
   /** Handles one update; returns how when the operator desk took it (refused, blocked, operator). */
@@ -148,7 +159,7 @@ export class ChatDurableObject extends DurableObject<Env> {
       const botInfo: UserFromGetMe = await resolveBotInfo(this.config, this.ctx.storage);
       this.bot = createBot(this.config, botInfo, work.actions);
       if (this.chatId !== undefined) logTelegramCalls(this.bot.api, this.config, this.chatId);
-      work.attachApi(this.bot.api);
+      work.attachApi(this.bot.api, botInfo.username);
     }
     return this.bot;
   }
@@ -162,6 +173,7 @@ export class ChatDurableObject extends DurableObject<Env> {
       if (chatId !== undefined) await this.ctx.storage.put("chatId", chatId);
     }
     if (chatId === undefined) return undefined;
+    await prepareChatHash(this.config, chatId);
     this.chatId = chatId;
     this.desk = this.deskFor(chatId);
     await this.desk.ready();
@@ -191,7 +203,7 @@ export class ChatDurableObject extends DurableObject<Env> {
         stats: () => this.env.STATS.get(this.env.STATS.idFromName("stats")),
       }),
     });
-    if (this.bot) this.work.attachApi(this.bot.api);
+    if (this.bot) this.work.attachApi(this.bot.api, this.bot.botInfo.username);
     else await this.botFor(this.work);
     return this.work;
   }
@@ -203,10 +215,10 @@ export class ChatDurableObject extends DurableObject<Env> {
   /** Sets the alarm for the earliest due work, plus a watchdog while anything is active. */
   private async scheduleNext(): Promise<void> {
     const work = this.work;
-    const inbox = (await readKey(this.ctx.storage, KEYS.inbox, SCHEMAS.inbox)) ?? [];
+    const waiting = await this.inboxChange(() => this.inbox.size());
     const due = work ? await work.nextWakeAt() : undefined;
     const watchdog =
-      inbox.length > 0 || (work && (await work.isActive())) ? Date.now() + this.config.WATCHDOG_INTERVAL_MS : undefined;
+      waiting > 0 || (work && (await work.isActive())) ? Date.now() + this.config.WATCHDOG_INTERVAL_MS : undefined;
     const at = [due, watchdog].filter((value): value is number => value !== undefined).sort((a, b) => a - b)[0];
     if (at === undefined) return;
     await this.ctx.storage.setAlarm(Math.max(at, Date.now() + 1));
@@ -226,7 +238,10 @@ export class ChatDurableObject extends DurableObject<Env> {
       event: "error",
       where,
       error: error instanceof Error ? error.name : typeof error,
-      detail: error instanceof Error ? redact(error.message, this.config) : undefined,
+      detail:
+        error instanceof Error
+          ? redact(error.message, [this.config.BOT_TOKEN, this.config.WEBHOOK_SECRET, this.config.NEMO_TOKEN])
+          : undefined,
     });
   }
 
@@ -292,13 +307,4 @@ function tokenKeys(config: Config): ReturnType<typeof importTokenKeys> {
     keysByConfig.set(config, keys);
   }
   return keys;
-}
-
-/** Error texts can embed URLs; make sure no secret leaves in a log line. */
-function redact(text: string, config: Pick<Config, "BOT_TOKEN" | "WEBHOOK_SECRET" | "NEMO_TOKEN">): string {
-  let out = text.replace(/nmv_usr_[\w-]+/g, "nmv_usr_***").replace(/bot\d+:[\w-]+/g, "bot***");
-  for (const secret of [config.BOT_TOKEN, config.WEBHOOK_SECRET, config.NEMO_TOKEN]) {
-    if (secret) out = out.split(secret).join("***");
-  }
-  return out;
 }

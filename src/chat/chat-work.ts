@@ -5,6 +5,7 @@ import type { NemoClient } from "../nemo/client";
 import type { QuotaHooks } from "../operator/quota-hooks";
 import type { ChatStore } from "../store/chat-record";
 import type { ChatActions } from "../telegram/bot";
+import { isChatAdmin } from "../telegram/chat-admins";
 import { type Lang, langFromCode, t } from "../telegram/messages";
 import { type ChatSender, ChatUnreachableError, createChatSender } from "../telegram/sender";
 import { createChatActions } from "./chat-actions";
@@ -12,11 +13,13 @@ import type { ChatFlowDeps } from "./flow-deps";
 import { createMediaFlow, type MediaFlow } from "./media-flow";
 import { createNemoSession, type NemoSession } from "./nemo-session";
 import { createRenderFlow, type RenderFlow } from "./render-flow";
+import { claimLinkAudience } from "./render-link";
 import { KEYS, type Origin, readKey, SCHEMAS } from "./state";
 import { createTokenActions, type TokenActions } from "./token-actions";
 import { createTurnEndings } from "./turn-endings";
 import { TurnQueue } from "./turn-queue";
 import { registerUrl } from "./turn-runner";
+import { createUserRate, type UserRate } from "./user-rate";
 
 export type ChatWorkDeps = {
   chatId: number;
@@ -49,10 +52,14 @@ export class ChatWork {
   readonly tokens: TokenActions;
   private readonly turns: TurnQueue;
   private api: Api<RawApi> | undefined;
+  private username = "";
+  /** Per-user limits per minute (instructions, media, quick actions). */
+  readonly rate: UserRate;
   /** Set on Telegram's first 403 so sends already under way stop at once, before storage says so. */
   private refusedByTelegram = false;
 
   constructor(private readonly deps: ChatWorkDeps) {
+    this.rate = createUserRate(deps);
     this.session = createNemoSession({
       config: deps.config,
       store: deps.store,
@@ -93,7 +100,12 @@ export class ChatWork {
       workspaceLink: (origin) => this.renders.workspaceLink(origin.lang),
     });
     this.actions = createChatActions(this);
-    const endings = createTurnEndings({ ...shared, renders: this.renders, answers: this.actions });
+    const endings = createTurnEndings({
+      ...shared,
+      renders: this.renders,
+      answers: this.actions,
+      offerOpen: claimLinkAudience(deps.config, { chatId: deps.chatId }) !== "nobody",
+    });
     this.turns = new TurnQueue({
       ...shared,
       quotas: deps.quotas,
@@ -105,8 +117,14 @@ export class ChatWork {
     });
   }
 
-  attachApi(api: Api<RawApi>): void {
+  attachApi(api: Api<RawApi>, botUsername?: string): void {
     this.api = api;
+    if (botUsername) this.username = botUsername;
+  }
+
+  /** The bot's @username, for texts that tell people how to reach it. */
+  botUsername(): string {
+    return this.username;
   }
 
   // --- scheduling ---------------------------------------------------------------------------------
@@ -192,6 +210,25 @@ export class ChatWork {
     };
   }
 
+  /**
+   * A sender to a member's private chat, for what only they may see (a group's claim link). Not guarded:
+   * a member who never started the bot refuses with 403, which says nothing about this chat.
+   */
+  privateSender(userId: number): ChatSender {
+    return createChatSender(this.requireApi(), { chatId: userId });
+  }
+
+  /** Whether the person behind `origin` may change the whole chat (see chat-admins.ts). */
+  async mayChangeChat(origin: Pick<Origin, "chatId" | "userId">): Promise<boolean> {
+    if (origin.chatId > 0) return true;
+    if (origin.userId === undefined) return false;
+    return isChatAdmin(this.requireApi(), origin.chatId, origin.userId, this.deps.now());
+  }
+
+  get config(): Config {
+    return this.deps.config;
+  }
+
   private requireApi(): Api<RawApi> {
     if (!this.api) throw new Error("Telegram API not attached");
     return this.api;
@@ -222,6 +259,14 @@ export class ChatWork {
     await this.renders.stopAll(true);
     await this.media.clear();
     return true;
+  }
+
+  /** Whether the running and waiting instructions are all this user's (they may cancel their own work). */
+  async isOwnWork(userId: number | undefined): Promise<boolean> {
+    if (userId === undefined) return false;
+    const { turn, queue } = await this.turns.pending();
+    const owners = [turn, ...queue].filter((item) => item !== undefined).map((item) => item.origin.userId);
+    return owners.length > 0 && owners.every((owner) => owner === userId);
   }
 
   /** Queues a failed turn again (its Retry button); false when it is no longer kept. */

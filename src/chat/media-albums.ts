@@ -3,8 +3,10 @@
  * into several albums), so items are collected in storage and settled by the alarm ALBUM_SETTLE_MS after
  * the sender's last item; the collection survives eviction, and settled albums become upload batches.
  */
+
+import { createAlbumStore } from "./album-store";
 import type { MediaFlowDeps } from "./media-flow";
-import { type Album, type AlbumItem, KEYS, type Origin, readKey, SCHEMAS } from "./state";
+import type { Album, AlbumItem, Origin } from "./state";
 
 type AlbumDeps = Pick<MediaFlowDeps, "config" | "storage" | "now" | "requestWake"> & {
   /** Hands a settled album's items to the upload batches. */
@@ -14,7 +16,8 @@ type AlbumDeps = Pick<MediaFlowDeps, "config" | "storage" | "now" | "requestWake
 /** The albums still collecting, keyed by media group id. */
 export function createAlbums(deps: AlbumDeps) {
   const { config, storage, now } = deps;
-  const albums = async () => (await readKey(storage, KEYS.albums, SCHEMAS.albums)) ?? {};
+  const store = createAlbumStore(storage);
+  const albums = () => store.all();
 
   return {
     /** Adds one item to its album and pushes the settle time of all the sender's albums back. */
@@ -32,10 +35,15 @@ export function createAlbums(deps: AlbumDeps) {
       // Quiet time counts from the sender's last item in any album, so an album Telegram split in two
       // settles as one batch.
       const settleAt = now() + config.ALBUM_SETTLE_MS;
+      const moved: Album[] = [album];
       for (const other of Object.values(all)) {
-        if (other.origin.chatId === origin.chatId && other.origin.userId === origin.userId) other.settleAt = settleAt;
+        if (other.origin.chatId === origin.chatId && other.origin.userId === origin.userId) {
+          other.settleAt = settleAt;
+          if (other !== album) moved.push(other);
+        }
       }
-      await storage.put(KEYS.albums, all);
+      // One key for the item, plus the (small) heads whose settle time moved.
+      await store.putItem(mediaGroupId, item, moved);
       await deps.requestWake(settleAt);
     },
 
@@ -44,8 +52,7 @@ export function createAlbums(deps: AlbumDeps) {
       const all = await albums();
       const due = Object.values(all).filter((album) => album.settleAt <= now());
       if (due.length === 0) return;
-      for (const album of due) delete all[album.mediaGroupId];
-      await storage.put(KEYS.albums, all);
+      await store.remove(due.map((album) => album.mediaGroupId));
       const bySender = new Map<string, Album[]>();
       for (const album of due) {
         const key = `${album.origin.chatId}:${album.origin.userId ?? ""}`;
@@ -71,6 +78,15 @@ export function createAlbums(deps: AlbumDeps) {
 
     async pending(): Promise<boolean> {
       return Object.keys(await albums()).length > 0;
+    },
+
+    clear(): Promise<void> {
+      return store.clear();
+    },
+
+    /** Items collecting in every album, for the chat's cap on pending media. */
+    async itemCount(): Promise<number> {
+      return Object.values(await albums()).reduce((sum, album) => sum + album.items.length, 0);
     },
   };
 }

@@ -163,6 +163,10 @@ export function createUploadBatches(deps: MediaFlowDeps) {
     async pending(): Promise<boolean> {
       return (await batches()).length > 0;
     },
+    /** Items not yet answered in every batch, for the chat's cap on pending media. */
+    async itemCount(): Promise<number> {
+      return (await batches()).reduce((sum, batch) => sum + batch.items.filter((item) => !item.outcome).length, 0);
+    },
   };
 }
 

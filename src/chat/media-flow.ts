@@ -6,6 +6,7 @@ import { createUploadBatches } from "./media-batches";
 import { isAcceptedMedia, mimeForName } from "./media-files";
 import { uploadLinks } from "./media-links";
 import { type AlbumItem, KEYS, type Origin } from "./state";
+import { createUserRate } from "./user-rate";
 
 export { TelegramDownloadError } from "./media-upload";
 
@@ -32,6 +33,28 @@ export function createMediaFlow(deps: MediaFlowDeps) {
   const uploads = createUploadBatches(deps);
   const albums = createAlbums({ ...deps, enqueue: uploads.enqueue });
   const awaitInstruction = () => storage.put(AWAITING_INSTRUCTION, true);
+  const rate = createUserRate(deps);
+
+  /**
+   * Per-user media limit (files and links a minute) and the chat's cap on media waiting: both keep one
+   * sender from filling the chat's storage or NemoVideo's upload queue. Answers once per minute at most.
+   */
+  async function admit(origin: Origin, cost: number, answer: boolean): Promise<boolean> {
+    const verdict = await rate.take("media", origin.userId, deps.config.USER_MEDIA_PER_MINUTE, cost);
+    if (!verdict.ok) {
+      if (verdict.warn && answer) {
+        await deps
+          .senderFor(origin)
+          .send(t(origin.lang).rateLimitedMedia(verdict.waitS), { replyTo: origin.messageId });
+      }
+      return false;
+    }
+    if ((await albums.itemCount()) + (await uploads.itemCount()) + cost > deps.config.MEDIA_PENDING_LIMIT) {
+      if (answer) await deps.senderFor(origin).send(t(origin.lang).mediaListFull, { replyTo: origin.messageId });
+      return false;
+    }
+    return true;
+  }
 
   return {
     async add(origin: Origin, message: MediaMessage): Promise<void> {
@@ -40,6 +63,7 @@ export function createMediaFlow(deps: MediaFlowDeps) {
         if (forUs) await deps.senderFor(origin).send(t(origin.lang).unsupportedMedia, { replyTo: origin.messageId });
         return;
       }
+      if (!(await admit(origin, 1, forUs))) return;
       const item: AlbumItem = {
         updateId: message.updateId,
         messageId: message.messageId,
@@ -62,7 +86,7 @@ export function createMediaFlow(deps: MediaFlowDeps) {
 
     /** Uploads media links in a text by URL; true when the text was such a message. */
     links(origin: Origin, text: string): Promise<boolean> {
-      return uploadLinks({ ...deps, awaitInstruction }, origin, text);
+      return uploadLinks({ ...deps, awaitInstruction, admit: (cost) => admit(origin, cost, true) }, origin, text);
     },
 
     /** Settles due albums and resumes an upload batch left without a runner (the instance was evicted). */
@@ -78,6 +102,7 @@ export function createMediaFlow(deps: MediaFlowDeps) {
       return (await albums.pending()) || (await uploads.pending());
     },
     async clear(): Promise<void> {
+      await albums.clear();
       await storage.delete([KEYS.albums, KEYS.uploads, AWAITING_INSTRUCTION]);
     },
   };

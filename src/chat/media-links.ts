@@ -5,6 +5,7 @@
 
 import { logEvent } from "../log";
 import { NemoFileTooLargeError, NemoUnsupportedFileError } from "../nemo/errors";
+import { refuseLink } from "../shared/public-url";
 import { mediaLinks } from "../telegram/intents";
 import { t } from "../telegram/messages";
 import type { MediaFlowDeps } from "./media-flow";
@@ -14,6 +15,8 @@ import type { Origin } from "./state";
 type LinkDeps = Pick<MediaFlowDeps, "config" | "session" | "senderFor" | "instruction"> & {
   /** Remembers that the next text is the instruction for these files. */
   awaitInstruction: () => Promise<void>;
+  /** The per-user media limit and the chat's pending-media cap, for this many links (answers itself). */
+  admit?: (cost: number) => Promise<boolean>;
 };
 
 /** Uploads media links in a text by URL; true when the text was such a message. */
@@ -22,8 +25,22 @@ export async function uploadLinks(deps: LinkDeps, origin: Origin, text: string):
   if (urls.length === 0) return false;
   const texts = t(origin.lang);
   const sender = deps.senderFor(origin);
+  // Refused before anything reaches NemoVideo: too many links, or a link into a private network.
+  if (urls.length > deps.config.MAX_LINKS_PER_MESSAGE) {
+    await sender.send(texts.tooManyLinks(deps.config.MAX_LINKS_PER_MESSAGE), { replyTo: origin.messageId });
+    return true;
+  }
+  const refused = urls.find((url) => refuseLink(url) !== undefined);
+  if (refused !== undefined) {
+    logEvent(deps.config, "warn", { event: "link_refused", reason: refuseLink(refused) });
+    await sender.send(texts.linkRefused(hostOf(refused)), { replyTo: origin.messageId });
+    return true;
+  }
+  if (deps.admit && !(await deps.admit(urls.length))) return true;
   try {
-    await deps.session.run(origin.lang, (project) => project.client.uploadUrls(project.record.sessionId, urls));
+    // NemoVideo fetches the links itself; a request that hangs must not hold the chat (UPLOAD_MAX_DURATION_MS).
+    const signal = AbortSignal.timeout(deps.config.UPLOAD_MAX_DURATION_MS);
+    await deps.session.run(origin.lang, (project) => project.client.uploadUrls(project.record.sessionId, urls, signal));
   } catch (error) {
     logEvent(deps.config, "warn", { event: "upload_failed", kind: "url", error: errorName(error) });
     const name = urls.length === 1 ? fileNameOfUrl(urls[0]) : undefined;
@@ -61,5 +78,14 @@ function fileNameOfUrl(url: string | undefined): string | undefined {
     return decodeURIComponent(new URL(url).pathname.split("/").pop() ?? "") || undefined;
   } catch {
     return undefined;
+  }
+}
+
+/** The host a refused link names, for the refusal (never the whole URL: it may carry credentials). */
+function hostOf(href: string): string {
+  try {
+    return new URL(href).host;
+  } catch {
+    return "?";
   }
 }

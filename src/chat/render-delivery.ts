@@ -4,7 +4,7 @@ import { t } from "../telegram/messages";
 import { isNotModified } from "../telegram/sender";
 import type { RenderContext } from "./render-context";
 import { outputOf, type RenderOutput } from "./render-jobs";
-import { openButtonFor, workspaceLink } from "./render-link";
+import { openButtonFor, openTargetFor } from "./render-link";
 import { fetchStatus } from "./render-poll";
 import type { RenderJob } from "./state";
 
@@ -24,7 +24,8 @@ function videoCaption(job: RenderJob, openUrl: string) {
   return {
     caption: t(job.origin.lang).renderDone(job.title),
     parse_mode: "HTML" as const,
-    reply_markup: openButtonFor(job.origin.lang, openUrl),
+    // "" = no Open button at all (claimLinkAudience "nobody": the operator's own account).
+    ...(openUrl ? { reply_markup: openButtonFor(job.origin.lang, openUrl) } : {}),
   };
 }
 
@@ -140,11 +141,12 @@ export function createRenderDelivery(ctx: RenderContext) {
       messageId = earlier;
     } else {
       const output = job.output ?? (await freshOutput(job));
-      const openUrl = await workspaceLink(ctx, job.origin.lang).catch(() => config.NEMO_WEB_URL);
+      // The Open button's target: a claim link only where the whole chat may have it (render-link.ts).
+      const openUrl = (await openTargetFor(ctx, job.origin, job.renderId)) ?? "";
       const sendLink = () =>
-        sender.send(texts.videoTooLargeLink(output.url ?? openUrl), {
+        sender.send(texts.videoTooLargeLink(output.url ?? (/^https?:/.test(openUrl) ? openUrl : config.NEMO_WEB_URL)), {
           replyTo: job.origin.messageId,
-          buttons: openButtonFor(job.origin.lang, openUrl),
+          ...(openUrl ? { buttons: openButtonFor(job.origin.lang, openUrl) } : {}),
         });
       // The progress message goes before the video arrives, not after: left until the "delivered" write, it
       // sat under the finished video (still saying 5% when the first poll already found the render done).

@@ -15,6 +15,8 @@ export type TurnEndingsDeps = {
   renders: Pick<RenderFlow, "start">;
   /** The quick answers a finished turn may ask for ("show_timeline", "show_credits"). */
   answers: Pick<ChatActions, "timeline" | "credits">;
+  /** False when no claim link may leave the bot (claimLinkAudience "nobody"): no Open button then. */
+  offerOpen?: boolean;
 };
 
 export type TurnEndings = ReturnType<typeof createTurnEndings>;
@@ -37,7 +39,7 @@ export function createTurnEndings(deps: TurnEndingsDeps) {
         return;
       }
       await deps.senderFor(turn.origin).send(texts.whatNext, {
-        buttons: nextStepButtons(turn.origin.lang, exportable !== false),
+        buttons: nextStepButtons(turn.origin.lang, exportable !== false, deps.offerOpen !== false),
       });
     },
 
@@ -66,7 +68,7 @@ export function createTurnEndings(deps: TurnEndingsDeps) {
   };
 }
 
-function nextStepButtons(lang: Lang, exportable: boolean): InlineKeyboardMarkup {
+function nextStepButtons(lang: Lang, exportable: boolean, offerOpen: boolean): InlineKeyboardMarkup {
   const texts = t(lang);
   const first = exportable ? [{ text: texts.buttons.export, callback_data: CALLBACK.export }] : [];
   return {
@@ -74,7 +76,7 @@ function nextStepButtons(lang: Lang, exportable: boolean): InlineKeyboardMarkup 
       [...first, { text: texts.buttons.timeline, callback_data: CALLBACK.timeline }],
       [
         { text: texts.buttons.credits, callback_data: CALLBACK.credits },
-        { text: texts.buttons.open, callback_data: CALLBACK.open },
+        ...(offerOpen ? [{ text: texts.buttons.open, callback_data: CALLBACK.open }] : []),
       ],
     ],
   };

@@ -8,6 +8,7 @@ import { createSerial } from "./serial";
 import { type ActiveTurn, KEYS, type Origin, type QueuedTurn } from "./state";
 import { createTurnLifecycle, type TurnLifecycle, type TurnLifecycleDeps } from "./turn-lifecycle";
 import { createTurnStore, type TurnStore } from "./turn-store";
+import { createUserRate } from "./user-rate";
 
 export type TurnQueueDeps = Omit<TurnLifecycleDeps, "turns"> & {
   newId: () => string;
@@ -101,7 +102,10 @@ export class TurnQueue {
   async retryFailed(origin: Origin, turnId: string): Promise<boolean> {
     const previous = await this.deps.endings.takeFailed(turnId);
     if (!previous) return false;
-    await this.enqueue({ ...previous.origin, lang: origin.lang }, previous.text, { oneShot: previous.oneShot });
+    // Charged to whoever pressed Retry (their per-minute and daily limits), never to the one who first asked.
+    await this.enqueue({ ...previous.origin, userId: origin.userId, lang: origin.lang }, previous.text, {
+      oneShot: previous.oneShot,
+    });
     return true;
   }
 
@@ -173,18 +177,16 @@ export class TurnQueue {
 
   /** A per-user cap on instructions per minute, so one group member cannot spend everyone's credits. */
   private async withinUserRate(origin: Origin): Promise<boolean> {
-    if (origin.userId === undefined || this.deps.config.USER_TURNS_PER_MINUTE === 0) return true;
-    const key = `rate:${origin.userId}`;
-    const windowStart = this.deps.now() - 60_000;
-    const recent = ((await this.deps.storage.get<number[]>(key)) ?? []).filter((at) => at > windowStart);
-    if (recent.length >= this.deps.config.USER_TURNS_PER_MINUTE) {
-      const waitS = Math.max(1, Math.ceil(((recent[0] ?? this.deps.now()) + 60_000 - this.deps.now()) / 1000));
-      await this.deps.senderFor(origin).send(t(origin.lang).rateLimitedUser(waitS), { replyTo: origin.messageId });
-      return false;
+    const rate = createUserRate(this.deps);
+    const verdict = await rate.take("turns", origin.userId, this.deps.config.USER_TURNS_PER_MINUTE);
+    if (verdict.ok) return true;
+    // One answer per minute: a flood of instructions gets one reply, not one per message.
+    if (verdict.warn) {
+      await this.deps.senderFor(origin).send(t(origin.lang).rateLimitedUser(verdict.waitS), {
+        replyTo: origin.messageId,
+      });
     }
-    recent.push(this.deps.now());
-    await this.deps.storage.put(key, recent);
-    return true;
+    return false;
   }
 
   /** Starts the queue's head unless a turn, a render or media work holds the queue. Only in the chain. */

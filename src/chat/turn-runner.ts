@@ -10,7 +10,7 @@ import {
 import { type GuiAction, translateAgentText } from "../nemo/gui";
 import { t } from "../telegram/messages";
 import type { ChatSender } from "../telegram/sender";
-import { escapeHtml, splitMessage } from "../telegram/text";
+import { splitMessage } from "../telegram/text";
 import { AnonymousTokensExhaustedError, OwnTokenNeededError, OwnTokenRefusedError } from "./account-errors";
 import type { NemoSession } from "./nemo-session";
 import type { ActiveTurn } from "./state";
@@ -112,7 +112,7 @@ export async function runAgentTurn(deps: TurnDeps, initial: ActiveTurn): Promise
           if (translated.text.trim()) {
             // In groups the first answer quotes the message that asked, so members see whom it answers.
             const replyTo = turn.sawText ? undefined : turn.origin.messageId;
-            for (const [index, chunk] of splitMessage(escapeHtml(translated.text)).entries()) {
+            for (const [index, chunk] of splitMessage(texts.agentText(translated.text)).entries()) {
               await sender.send(chunk, index === 0 && replyTo !== undefined ? { replyTo } : {});
             }
             if (!turn.sawText) await save({ sawText: true });

@@ -253,10 +253,10 @@ export function createNemoClient(options: NemoClientOptions) {
     },
 
     /** §6: the same endpoint, given public URLs instead of bytes. */
-    uploadUrls(sessionId: string, urls: string[]): Promise<UploadResult> {
+    uploadUrls(sessionId: string, urls: string[], signal?: AbortSignal): Promise<UploadResult> {
       const body = json({ urls, source_type: "url" });
       const path = `/api/upload-video/${APP}/me/${sid(sessionId)}`;
-      return call("uploadUrls", { method: "POST", path, ...body }, UploadSchema);
+      return call("uploadUrls", { method: "POST", path, ...body, signal }, UploadSchema);
     },
 
     /** §7: credit balance. */

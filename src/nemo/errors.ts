@@ -1,4 +1,5 @@
 import { looseObject, number, string, unknown } from "zod";
+import { redact } from "../shared/redact";
 
 /**
  * One error class per way a NemoVideo call can fail, named by what failed (see nemo-api.md §13).
@@ -149,17 +150,8 @@ const ErrorBodySchema = looseObject({
   error: unknown().optional(),
 });
 
-// Tokens look like nmv_usr_… and claim tokens clm_…; both are hidden even when we were not told the token.
-const TOKEN_PATTERN = /\b(?:nmv_usr_|clm_)[A-Za-z0-9_-]+/g;
-
-/** Removes the given secrets and anything shaped like a NemoVideo token; also caps length for log lines. */
-export function redact(text: string, secrets: ReadonlyArray<string | undefined> = []): string {
-  let result = text;
-  for (const secret of secrets) {
-    if (secret) result = result.split(secret).join("[redacted]");
-  }
-  return result.replace(TOKEN_PATTERN, "[redacted]").slice(0, 300);
-}
+// One redaction for every token shape (src/shared/redact.ts); re-exported for the client's modules.
+export { redact };
 
 /** What a response said, as far as deciding whether it is a failure goes. */
 export type ResponseFacts = {

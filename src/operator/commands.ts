@@ -1,6 +1,7 @@
 import { Composer, type Context } from "grammy/web";
 import type { Origin } from "../chat/state";
 import type { Config } from "../config";
+import { isChatAdmin } from "../telegram/chat-admins";
 import { type Lang, langFromCode, t } from "../telegram/messages";
 import type { ChatSender } from "../telegram/sender";
 import { isAdmin } from "./access";
@@ -23,6 +24,8 @@ export type OperatorCommandDeps = {
   forget(): Promise<void>;
   /** Issue 19.3: whether this user may /forget now (once a day); records the use. */
   claimForget(userId: number | undefined): Promise<boolean>;
+  /** The clock for the admin lookup's cache (Date.now when absent). */
+  now?: () => number;
 };
 
 /**
@@ -72,6 +75,12 @@ export function operatorCommands(deps: OperatorCommandDeps): Composer<Context> {
 
   composer.command("forget", async (ctx) => {
     const origin = await deps.originOf(ctx);
+    // Forgetting a group's project is for everyone: only a chat admin may ask (issue 19).
+    const group = ctx.chat !== undefined && ctx.chat.type !== "private";
+    if (group && !(ctx.from && (await isChatAdmin(ctx.api, origin.chatId, ctx.from.id, (deps.now ?? Date.now)())))) {
+      await deps.senderFor(origin).send(t(origin.lang).adminOnly, { replyTo: origin.messageId });
+      return;
+    }
     const texts = t(origin.lang).operator;
     await deps.senderFor(origin).send(texts.forgetConfirm, {
       replyTo: origin.messageId,

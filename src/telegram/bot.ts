@@ -62,6 +62,8 @@ export const CALLBACK = {
   timeline: "x:timeline",
   credits: "x:credits",
   open: "x:open",
+  /** Open under one render's video (unique per render, so a probe for an unanswered sendVideo finds only it). */
+  openFor: (renderId: string) => `x:open:${renderId.slice(-16)}`,
   /** Names the project it would replace, so a second press (or an old confirmation) does not start another. */
   newConfirm: (replacing: string) => `x:new:yes:${replacing}`,
   retryTurn: (turnId: string) => `x:retry:${turnId}`,
@@ -220,7 +222,7 @@ function callbackAction(data: string, origin: Origin, actions: ChatActions): (()
   if (data === CALLBACK.export) return () => actions.exportVideo(origin);
   if (data === CALLBACK.timeline) return () => actions.timeline(origin);
   if (data === CALLBACK.credits) return () => actions.credits(origin);
-  if (data === CALLBACK.open) return () => actions.openLink(origin);
+  if (data === CALLBACK.open || data.startsWith(`${CALLBACK.open}:`)) return () => actions.openLink(origin);
   const confirmNew = /^x:new:yes(?::(.+))?$/.exec(data);
   if (confirmNew) return () => actions.newProject(origin, true, confirmNew[1]);
   if (data === CALLBACK.retryRender) return () => actions.retryRender(origin);

@@ -261,6 +261,29 @@ const en = {
         ? `🚧 Anonymous tokens: capped (last refusal ${escapeHtml(status.lastRefusalAt ?? "?")}). New chats need NEMO_TOKEN or /token.`
         : `Anonymous tokens: ok${status.lastRefusalAt ? ` (last refusal ${escapeHtml(status.lastRefusalAt)})` : ""}`,
   },
+  // --- issue 19 (security): claim links, outside text, input limits, group powers ---
+  /** An agent's answer: outside text, shown exactly as written (split after escaping). */
+  agentText: (text: string) => escapeHtml(text),
+  openNotWithOperatorToken:
+    "🔒 This bot works inside its operator's NemoVideo account, so I can't hand out browser links to it. Ask me here for changes, the timeline or an export.",
+  openSentPrivately:
+    "🔒 I sent you the link in a private message — it opens this group's project, so it's only for you.",
+  openStartPrivately: (username: string) =>
+    `🔒 The link opens this group's project, so I only send it privately. Start a chat with me first (@${escapeHtml(username)}), then ask again with /open.`,
+  openLinkForGroup:
+    "🌐 Your link to the group's project in NemoVideo (keep it to yourself — it works without a login):",
+  tooManyLinks: (limit: number) =>
+    `🔗 That message has too many links — I take at most ${num(limit)} at a time. Please send them in smaller batches.`,
+  linkRefused: (host: string) =>
+    `🚫 I can't fetch ${bold(host)}: links to private, local or password-protected addresses are not allowed. Send a public link or the file itself.`,
+  rateLimitedMedia: (seconds: number) =>
+    `🐢 That's a lot of files and links at once — please wait ${num(Math.max(1, Math.ceil(seconds)))} s and send the rest.`,
+  rateLimitedQuick: (seconds: number) =>
+    `🐢 Too many requests at once — please wait ${num(Math.max(1, Math.ceil(seconds)))} s.`,
+  adminOnly: "🔒 In a group, only a group admin (or the person whose work it is) can do that.",
+  inboxFull: "🐢 I'm receiving more messages than I can keep up with — please wait a moment and send that again.",
+  mediaListFull: "📦 There are already too many files waiting here — send the rest once these are added.",
+  // --- end issue 19 ---
   operator: operatorMessages.en,
 };
 
@@ -458,6 +481,24 @@ const zh: Messages = {
         ? `🚧 匿名令牌：已达上限（最近一次拒绝 ${escapeHtml(status.lastRefusalAt ?? "?")}）。新聊天需要 NEMO_TOKEN 或 /token。`
         : `匿名令牌：正常${status.lastRefusalAt ? `（最近一次拒绝 ${escapeHtml(status.lastRefusalAt)}）` : ""}`,
   },
+  // --- issue 19 (security): claim links, outside text, input limits, group powers ---
+  agentText: (text: string) => escapeHtml(text),
+  openNotWithOperatorToken:
+    "🔒 这个机器人使用运营者自己的 NemoVideo 账户，所以不能发放浏览器链接。需要修改、查看时间线或导出，直接在这里告诉我。",
+  openSentPrivately: "🔒 链接已私信发给你 — 它能打开这个群的项目，只给你一个人。",
+  openStartPrivately: (username: string) =>
+    `🔒 这个链接能打开群里的项目，所以我只私信发送。请先私聊我（@${escapeHtml(username)}），然后再发送 /open。`,
+  openLinkForGroup: "🌐 你的群项目 NemoVideo 链接（请勿转发 — 无需登录即可打开）：",
+  tooManyLinks: (limit: number) => `🔗 这条消息里的链接太多了 — 每次最多 ${num(limit)} 个。请分几次发送。`,
+  linkRefused: (host: string) =>
+    `🚫 无法获取 ${bold(host)}：不允许私有、本地或带密码的地址。请发送公开链接或文件本身。`,
+  rateLimitedMedia: (seconds: number) =>
+    `🐢 一次发送的文件和链接太多了 — 请等 ${num(Math.max(1, Math.ceil(seconds)))} 秒再发剩下的。`,
+  rateLimitedQuick: (seconds: number) => `🐢 请求太频繁 — 请等 ${num(Math.max(1, Math.ceil(seconds)))} 秒。`,
+  adminOnly: "🔒 在群里，只有群管理员（或发起这项工作的人）可以这样做。",
+  inboxFull: "🐢 消息太多，我处理不过来 — 请稍等片刻再发送一次。",
+  mediaListFull: "📦 这里等待处理的文件已经太多了 — 等这些添加完成后再发送其余的。",
+  // --- end issue 19 ---
   operator: operatorMessages.zh,
 };
 

@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { runDevPoll } from "../../scripts/dev-poll";
 import { startTelegramFake, type TelegramFake } from "../../sim/telegram/index";
 
-const SECRET = "dev-poll-secret";
+const SECRET = "dev-poll-secret-0123456789abcdef01";
 
 interface Received {
   updateId: number;

@@ -150,6 +150,8 @@ describe("commands and buttons", () => {
     const { telegram } = stack;
     const chatId = -4_300_000_001;
     const member = newUser();
+    // Changing the group's language is for its admins (issue 19.6).
+    telegram.setChatMember(chatId, member.id, "administrator");
     const update = telegram.updates.command("language", { chatId, from: member });
     await telegram.deliver(update);
     const choose = sent(await waitForBotText(chatId, "Choose a language"));

@@ -9,7 +9,9 @@ async function untilInboxEmpty(stack: Stack, chatId: number): Promise<void> {
   const namespace = await stack.mf.getDurableObjectNamespace("CHAT");
   const stub = namespace.get(namespace.idFromName(String(chatId))) as unknown as Inspectable;
   for (let i = 0; i < 100; i++) {
-    if (!(await stub.operatorInspect()).keys.includes("inbox")) return;
+    // The inbox is one key per waiting update (`inbox:<n>`); the old form was one `inbox` key.
+    const { keys } = await stub.operatorInspect();
+    if (!keys.some((key) => key === "inbox" || key.startsWith("inbox:"))) return;
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
   throw new Error("the inbox never emptied");

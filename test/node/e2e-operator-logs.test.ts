@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { hashChatId } from "../../src/log";
+import { chatHash } from "../../src/log";
 import { type Stack, startStack, WEBHOOK_SECRET } from "../support/stack";
 
 const USER = { id: 7_500_000_001, first_name: "Lou", language_code: "en" };
@@ -54,7 +54,7 @@ describe("observability: the logs of a full run, end to end", () => {
     await expect.poll(() => stack.telegram.chat(ADMIN.id).messages.length, { timeout: 10_000 }).toBe(2);
 
     // Every update: one line at the edge and one when the chat handled it, with the chat only as a hash.
-    const hash = hashChatId(USER.id);
+    const hash = await chatHash(WEBHOOK_SECRET, USER.id);
     for (const update of updates) {
       const forUpdate = json().filter((line) => line.updateId === update.update_id);
       await expect

@@ -11,7 +11,8 @@ import { buildFlow, deliverAlbum, okCalls, quiet, until, waitForOutcome } from "
  * Runs twice: with free anonymous tokens, and with an operator NEMO_TOKEN. In the anonymous run a third
  * user brings their own token with /token (issue 17.3): it may appear only in Authorization headers and,
  * sealed or not, their KV record, never in a chat (the message carrying it is deleted), log or URL. Claim
- * tokens (clm_…, browser hand-offs) may appear only in the private chat they were made for.
+ * links (`clm_…`, a browser session into the account) may appear only in the private chats whose account
+ * they open: never with NEMO_TOKEN, never in logs, NemoVideo requests or KV.
  */
 const BOT_TOKEN = "7654321:SECRET-bot-token-for-the-scan-AbCdEf0123";
 const BOT_TOKEN_SECRET_PART = BOT_TOKEN.split(":")[1] ?? "";
@@ -97,12 +98,19 @@ describe("no secret leaks in a full run", () => {
       if (!allowed.includes("NemoVideo token") && /nmv_usr_[\w-]{8,}/.test(text))
         leaks.push(`nmv_usr_ token in ${where}`);
       if (!allowed.includes("bot token") && /\b\d{5,}:[\w-]{30,}/.test(text)) leaks.push(`bot-token shape in ${where}`);
+      // A claim link is a browser session into the account: only in the private chat whose account it is.
+      if (!allowed.includes("claim token") && /clm_[\w-]{8,}/.test(text)) leaks.push(`claim token in ${where}`);
     };
 
     // The scanner itself catches each secret when planted (so a pass means absence, not a blind scan).
     for (const secret of secrets) scan("a planted line", `x ${secret.value} y`);
-    expect(leaks.length).toBeGreaterThanOrEqual(secrets.length);
+    scan("a planted claim link", "https://nemovideo.com/workspace/claim?ct=clm_AbCdEfGh0123");
+    expect(leaks.length).toBeGreaterThanOrEqual(secrets.length + 1);
     leaks.length = 0;
+    // The anonymous private chat really got a claim link (/open): the operator run must not have.
+    const claimIn = (stack: Stack) =>
+      stack.telegram.calls.some((call) => /clm_[\w-]{8,}/.test(JSON.stringify(call.params)));
+    expect(claimIn(anonymous)).toBe(true);
 
     // 1. The Worker's logs.
     scan("anonymous Worker logs", anonymousCapture.logs.join(""));
@@ -115,10 +123,13 @@ describe("no secret leaks in a full run", () => {
         // setWebhook's secret_token is where the webhook secret belongs (the harness registers it).
         const { secret_token: _registered, ...params } = call.params;
         if (call.method !== "setWebhook") expect(_registered).toBeUndefined();
-        scan(`Telegram ${call.method} params`, JSON.stringify(params));
+        const privateOwner = call.params.chat_id === 6_300_000_001 || call.params.chat_id === OWN_TOKEN_USER;
+        const own = stack === anonymous && privateOwner ? ["claim token"] : [];
+        scan(`Telegram ${call.method} params`, JSON.stringify(params), own);
       }
       for (const chatId of [6_300_000_001, 6_300_000_002, OWN_TOKEN_USER]) {
-        scan(`chat ${chatId} messages`, JSON.stringify(stack.telegram.chat(chatId).messages));
+        const own = stack === anonymous && chatId !== 6_300_000_002 ? ["claim token"] : [];
+        scan(`chat ${chatId} messages`, JSON.stringify(stack.telegram.chat(chatId).messages), own);
       }
     }
 

@@ -5,7 +5,7 @@ import { ALLOWED_UPDATES, commandsFor, parseFlags, readDevVars, runSetup, webhoo
 import { startTelegramFake, type TelegramFake } from "../../sim/telegram/index";
 
 const run = promisify(execFile);
-const SECRET = "setup-test-secret_1";
+const SECRET = "setup-test-secret_1-0123456789abcdef";
 const WORKER = "https://nemo-tiktok-bot.example.workers.dev";
 
 async function getMyCommands(fake: TelegramFake, scope: string, language?: string) {

@@ -4,7 +4,7 @@ import { type NemoSim, startNemoSim } from "../../sim/nemo/index";
 import { startTelegramFake, type TelegramFake } from "../../sim/telegram/index";
 import { buildWorker } from "./build-worker";
 
-export const WEBHOOK_SECRET = "e2e-webhook-secret";
+export const WEBHOOK_SECRET = "e2e-webhook-secret-0123456789abcdef";
 
 /** Waits shrunk for tests: seed-length waits run in milliseconds. */
 export const FAST_WAITS = {

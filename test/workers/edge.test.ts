@@ -1,7 +1,7 @@
 import { SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 
-const SECRET = "test-webhook-secret";
+const SECRET = "test-webhook-secret-0123456789abcdef";
 
 function postUpdate(body: string, headers: Record<string, string> = { "X-Telegram-Bot-Api-Secret-Token": SECRET }) {
   return SELF.fetch("https://bot.example/telegram/webhook", {
