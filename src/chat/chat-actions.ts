@@ -1,4 +1,4 @@
-import { type DraftLike, describeTimeline, formatTimeline } from "../nemo/draft";
+import { describeTimeline, formatTimeline } from "../nemo/draft";
 import { CALLBACK, type ChatActions, type MediaMessage, projectTag } from "../telegram/bot";
 import { t } from "../telegram/messages";
 import { type ChatSender, ChatUnreachableError } from "../telegram/sender";
@@ -47,13 +47,17 @@ export function createChatActions(work: ChatWork): ChatActions {
     credits: (origin) =>
       quick(origin, async (sender) => {
         const balance = await work.session.read(origin.lang, (project) => project.client.credits());
-        await sender.send(t(origin.lang).credits(balance), { replyTo: origin.messageId });
+        const more = { registerUrl: await work.registerUrl() };
+        await sender.send(t(origin.lang).credits(balance, more), { replyTo: origin.messageId });
       }),
     timeline: (origin) =>
       quick(origin, async (sender) => {
         const state = await work.session.read(origin.lang, (project) => project.client.state(project.record.sessionId));
-        const summary = formatTimeline(describeTimeline((state.draft ?? {}) as DraftLike), origin.lang);
-        await sender.send(summary ?? t(origin.lang).timelineEmpty, { replyTo: origin.messageId });
+        const summary = formatTimeline(describeTimeline(state.draft), origin.lang);
+        const texts = t(origin.lang);
+        await sender.send(summary === undefined ? texts.timelineEmpty : texts.timeline(summary), {
+          replyTo: origin.messageId,
+        });
       }),
     exportVideo: (origin) => quick(origin, async () => work.renders.start(origin)),
     retryRender: (origin) => quick(origin, async () => work.renders.start(origin)),
