@@ -21,6 +21,9 @@ import { startTelegramFake, type TelegramFake } from "../sim/telegram/index";
 import { startWebChat, type WebChat } from "../web/server";
 import { isRealBotToken, parseFlags, readDevVars, runSetup, stringFlag } from "./setup";
 
+/** Credits a new local (simulated) account starts with; said when the stack is ready. */
+const LOCAL_CREDITS = 2_000;
+
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
 /** Waits that keep the demo humane: a render is polled every 3 s, an album settles in 1.2 s. */
@@ -234,7 +237,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     for (const step of cleanups.reverse()) await step().catch(() => undefined);
   };
   try {
-    const nemo = await startNemoSim({ timeScale: options.timeScale ?? 0.1, renderBytes: 64 * 1024 });
+    const nemo = await startNemoSim({
+      timeScale: options.timeScale ?? 0.1,
+      renderBytes: 64 * 1024,
+      // The real service gives 100 (one generation); a local session of trying things needs more.
+      initialCredits: LOCAL_CREDITS,
+    });
     cleanups.push(() => nemo.close());
     let web: WebChat | undefined;
     const front = await startRenderFront({
@@ -410,6 +418,7 @@ export async function main(argv: string[]): Promise<number> {
       `  NemoVideo simulator         ${stack.front.url}   (real MP4 renders; control: ${stack.nemo.url}/__sim/…)`,
       `  Telegram Bot API fake       ${stack.telegram.apiRoot}   bot @${stack.telegram.botInfo.username}`,
       "",
+      `Local accounts start with ${LOCAL_CREDITS.toLocaleString("en-US")} credits (the real service gives 100; a generation costs about 100, an edit about 50).`,
       "Send a few photos with “turn my photos into a 30-second TikTok with trending music and captions”.",
       "Press Ctrl-C to stop everything.",
     ].join("\n"),
