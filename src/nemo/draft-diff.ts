@@ -6,7 +6,7 @@
  */
 import type { DraftChange, Span } from "./draft";
 import { diffFields, segmentFieldChanges } from "./draft-diff-fields";
-import { isRecord, stableJson } from "./draft-fields";
+import { isRecord, meaningJson } from "./draft-fields";
 import { canvasOf, lineOf, readTracks, type Segment, spanOf, type Track, totalDurationMs } from "./draft-read";
 import { seconds } from "./timeline";
 
@@ -148,7 +148,7 @@ export function diffDrafts(before: unknown, after: unknown): DraftChange[] {
     changes.push({ kind: "duration", beforeMs: durationBefore, afterMs: durationAfter });
   }
   // Only a draft with no difference at all may be taken for "nothing happened" (and sent to recovery).
-  if (changes.length === 0 && stableJson(orEmpty(before)) !== stableJson(orEmpty(after))) {
+  if (changes.length === 0 && meaningJson(orEmpty(before)) !== meaningJson(orEmpty(after))) {
     changes.push({ kind: "updated" });
   }
   return changes;

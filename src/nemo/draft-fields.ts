@@ -168,10 +168,21 @@ export function fieldValue(value: unknown, field?: KnownField): FieldValue | und
     if (name) return { kind: "text", value: name };
   }
   const text = readText(value);
+  // A string holding JSON is summarised like the object it encodes, never shown.
+  if (text !== undefined && /^[[{]/.test(text)) return fieldValue(parseJson(text) ?? [], field);
   if (text !== undefined) return { kind: "text", value: /^#[0-9a-f]{3,8}$/i.test(text) ? text.toUpperCase() : text };
   if (Array.isArray(value)) return { kind: "list", count: value.length };
   if (isRecord(value)) return { kind: "group", count: Object.keys(value).length };
   return undefined;
+}
+
+function parseJson(text: string): unknown {
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === "object" && value !== null ? value : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Order-independent JSON, for telling whether two values are the same (never shown to people). */
@@ -185,12 +196,36 @@ export function stableJson(value: unknown): string {
   return JSON.stringify(value) ?? "null";
 }
 
+/** Units folded for comparing: 35% is 0.35, 3s is 3000 (ms, the draft's time unit). */
+const UNIT_SCALE: Record<string, (n: number) => number> = {
+  "%": (n) => n / 100,
+  s: (n) => n * 1000,
+  sec: (n) => n * 1000,
+};
+
+/**
+ * Order-independent JSON of what a draft means: "10000" and 10000, "35%" and 0.35, {content: "Hi"} and
+ * "Hi" are one value, so a re-read that only changed a field's type is no change.
+ */
+export function meaningJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(meaningJson).join(",")}]`;
+  if (isRecord(value)) {
+    const keys = Object.keys(value).sort();
+    const only = keys.length === 1 ? keys[0] : undefined;
+    if (only === "content" || only === "text" || only === "value") return meaningJson(value[only]);
+    return `{${keys.map((key) => `${JSON.stringify(key)}:${meaningJson(value[key])}`).join(",")}}`;
+  }
+  const number = readNumber(value);
+  if (number) return `n:${UNIT_SCALE[number.unit ?? ""]?.(number.value) ?? number.value}`;
+  return stableJson(value);
+}
+
 /** What a value means, for comparing: "48px" and 48 are the same size, "#ff3b30" and "#FF3B30" one colour. */
 export function sameness(value: unknown, field?: KnownField): string {
   const read = fieldValue(value, field);
   if (read?.kind === "number") return `n:${read.value}`;
   if (read?.kind === "text") return `t:${read.value}`;
-  return stableJson(value);
+  return meaningJson(value);
 }
 
 /** The file name of a source URL or path, without query, e.g. "beach.mp4". */
