@@ -77,3 +77,61 @@ export function presentDraft(draft: Draft, sessionId: string, options: DriftOpti
   });
   return out as Draft;
 }
+
+/** Drifted forms back to numbers: "10000" → 10000, "48px" → 48, "3s" → 3000 (for times). */
+function tidyNumber(value: unknown, key: string): unknown {
+  if (typeof value !== "string") return value;
+  const match = /^\s*(-?\d+(?:\.\d+)?)\s*(px|ms|s|%)?\s*$/i.exec(value);
+  if (!match) return value;
+  const n = Number(match[1]);
+  const unit = match[2]?.toLowerCase();
+  if (unit === "%") return n / 100;
+  if (unit === "s" && (key === "st" || key === "d")) return n * 1000;
+  return n;
+}
+
+/** Every spelling of a style → the one key the simulator's own readers use. */
+const TIDY_KEYS: Record<string, string> = {
+  colour: "color",
+  fontColor: "color",
+  font_size: "size",
+  fontSize: "size",
+  fadeIn: "fade_in",
+};
+
+/**
+ * A draft as the simulator's own readers expect it, whatever drift or spelling it arrived with: numbers as
+ * numbers, text as strings, styles under `color`, `size`, `position`, `fade_in`. For consumers of submitted
+ * drafts (the local renderer, sim/render-mp4), which must show what the draft says however it is spelled.
+ */
+export function tidyDraft(draft: unknown): Draft {
+  if (!isJson(draft)) return {};
+  const out = structuredClone(draft) as Json;
+  const tidy = (object: Json) => {
+    for (const [key, value] of Object.entries(object)) {
+      if (key === "text" && isJson(value)) {
+        const inner = value.content ?? value.text ?? value.value;
+        if (typeof inner === "string") object.text = inner;
+        continue;
+      }
+      const canonical = TIDY_KEYS[key] ?? key;
+      const tidied = ["tt", "st", "d", "volume", "size", "fade_in", "width", "height"].includes(canonical)
+        ? tidyNumber(value, canonical)
+        : value;
+      if (canonical !== key) delete object[key];
+      object[canonical] = tidied;
+    }
+  };
+  tidy(out);
+  for (const track of Array.isArray(out.t) ? out.t : []) {
+    if (!isJson(track)) continue;
+    tidy(track);
+    if (isJson(track.m)) tidy(track.m);
+    for (const segment of Array.isArray(track.sg) ? track.sg : []) {
+      if (!isJson(segment)) continue;
+      tidy(segment);
+      if (isJson(segment.m)) tidy(segment.m);
+    }
+  }
+  return out as Draft;
+}

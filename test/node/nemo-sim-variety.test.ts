@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { type NemoSim, type NemoSimOptions, startNemoSim } from "../../sim/nemo";
+import { tidyDraft } from "../../sim/nemo/drift";
 import { STYLE_SPELLINGS } from "../../sim/nemo/style";
 import { acquireToken, createSession, readState, runTurn } from "../../sim/nemo/test-client";
 
@@ -42,6 +43,13 @@ describe("simulator variety", () => {
     expect(first.t[1].sg[0].m.volume).toBe("35%");
     expect(first.t[2].sg[0].m.text).toEqual({ content: "Urban Dreams" });
     expect(s.session(sessionId)?.draft.t?.map((track) => track.tt)).toEqual([0, 1, 7]);
+
+    // Consumers of submitted drafts (the local renderer) read them back tidy, whatever the spelling.
+    const tidy = tidyDraft(first);
+    expect(tidy).toEqual(tidyDraft(s.session(sessionId)?.draft));
+    expect(tidy.d).toBe(15_000);
+    expect(tidy.t?.[1]?.sg?.[0]?.m).toMatchObject({ volume: 0.35 });
+    expect(tidy.t?.[2]?.sg?.[0]?.m).toMatchObject({ text: "Urban Dreams", size: 48, color: "#FFFFFF" });
   });
 
   it("drifts no draft with driftRate 0, and some but not all sessions by default", async () => {
