@@ -237,3 +237,18 @@ describe("style-only and other field changes", () => {
     }
   });
 });
+
+describe("next steps after a style-only edit", () => {
+  it("proposes two or three steps and does not echo the restyle back", () => {
+    const before = titled({ color: "#FFFFFF" });
+    const after = titled({ color: "#FF3B30" });
+    for (const lang of ["en", "zh"] as const) {
+      const steps = suggestNextSteps(after, diffDrafts(before, after), lang);
+      expect(steps.length).toBeGreaterThanOrEqual(2);
+      expect(steps.length).toBeLessThanOrEqual(3);
+    }
+    const en = suggestNextSteps(after, diffDrafts(before, after), "en");
+    expect(en).toContain("Move the title or let it fade in");
+    expect(en).not.toContain("Make the title bigger or change its colour");
+  });
+});
