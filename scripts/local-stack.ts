@@ -23,6 +23,8 @@ import { isRealBotToken, parseFlags, readDevVars, runSetup, stringFlag } from ".
 
 /** Anonymous tokens the local simulator gives 127.0.0.1 (the real cap is about 10 per address per 7 days). */
 const LOCAL_TOKEN_IP_CAP = 1000;
+/** Credits a new local (simulated) account starts with; said when the stack is ready. */
+const LOCAL_CREDITS = 2_000;
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -243,6 +245,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       timeScale: options.timeScale ?? 0.1,
       renderBytes: 64 * 1024,
       tokenIpCap: LOCAL_TOKEN_IP_CAP,
+      // The real service gives 100 (one generation); a local session of trying things needs more.
+      initialCredits: LOCAL_CREDITS,
     });
     cleanups.push(() => nemo.close());
     let web: WebChat | undefined;
@@ -420,6 +424,7 @@ export async function main(argv: string[]): Promise<number> {
       `                              anonymous tokens: ${LOCAL_TOKEN_IP_CAP} per address (the real service allows about 10 per 7 days)`,
       `  Telegram Bot API fake       ${stack.telegram.apiRoot}   bot @${stack.telegram.botInfo.username}`,
       "",
+      `Local accounts start with ${LOCAL_CREDITS.toLocaleString("en-US")} credits (the real service gives 100; a generation costs about 100, an edit about 50).`,
       "Send a few photos with “turn my photos into a 30-second TikTok with trending music and captions”.",
       "Press Ctrl-C to stop everything.",
     ].join("\n"),

@@ -1,4 +1,5 @@
 import { authenticate, type Sim, userSegmentOk } from "./context";
+import { driftOf, presentDraft } from "./drift";
 import { type Ctx, isObject, readJson, sendCode, sendDetail, sendOk, sendValidation } from "./http";
 import { ids } from "./random";
 
@@ -92,7 +93,7 @@ export function state(ctx: Ctx, sim: Sim): void {
     task_id: session.taskId,
     task_name: session.taskName,
     state: {
-      draft: session.draft,
+      draft: presentDraft(session.draft, session.sessionId, driftOf(sim)),
       video_infos: session.videoInfos,
       canvas_config: { width: 1080, height: 1920, aspect_ratio: "9:16" },
       video_analyses: session.videoAnalyses,

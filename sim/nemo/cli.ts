@@ -1,7 +1,10 @@
 import { parseArgs } from "node:util";
 import { startNemoSim } from "./server";
 
-/** `npm run sim:nemo -- --port 9101 [--dialect typed|adk] [--render-shape r1|r2] [--time-scale 0.1] [--seed 1] [--token-ip-cap 10]` */
+/**
+ * `npm run sim:nemo -- --port 9101 [--dialect typed|adk] [--render-shape r1|r2] [--time-scale 0.1] [--seed 1]
+ *  [--silent-edit-rate 0.3] [--drift-rate 0.3] [--initial-credits 100] [--token-ip-cap 10]`
+ */
 const { values } = parseArgs({
   options: {
     port: { type: "string", default: "9101" },
@@ -10,6 +13,9 @@ const { values } = parseArgs({
     "time-scale": { type: "string", default: "1" },
     seed: { type: "string" },
     "token-ip-cap": { type: "string", default: "10" },
+    "silent-edit-rate": { type: "string" },
+    "drift-rate": { type: "string" },
+    "initial-credits": { type: "string" },
   },
 });
 
@@ -31,6 +37,21 @@ if (!(timeScale > 0)) fail("--time-scale is a positive number");
 const tokenIpCap = Number(values["token-ip-cap"]);
 if (!Number.isInteger(tokenIpCap) || tokenIpCap < 0) fail("--token-ip-cap is a whole number");
 const seed = values.seed === undefined ? undefined : Number(values.seed);
+if (seed !== undefined && !Number.isInteger(seed)) fail("--seed is an integer");
+
+/** A share between 0 and 1, when given. */
+function rate(name: "silent-edit-rate" | "drift-rate"): number | undefined {
+  const raw = values[name];
+  if (raw === undefined) return undefined;
+  const value = Number(raw);
+  return value >= 0 && value <= 1 ? value : fail(`--${name} is a number from 0 to 1`);
+}
+const silentEditRate = rate("silent-edit-rate");
+const driftRate = rate("drift-rate");
+const initialCredits = values["initial-credits"] === undefined ? undefined : Number(values["initial-credits"]);
+if (initialCredits !== undefined && !(Number.isInteger(initialCredits) && initialCredits >= 0)) {
+  fail("--initial-credits is a whole number");
+}
 
 const sim = await startNemoSim({
   port,
@@ -39,6 +60,9 @@ const sim = await startNemoSim({
   timeScale,
   tokenIpCap,
   ...(seed === undefined ? {} : { seed }),
+  ...(silentEditRate === undefined ? {} : { silentEditRate }),
+  ...(driftRate === undefined ? {} : { driftRate }),
+  ...(initialCredits === undefined ? {} : { initialCredits }),
 });
 console.log(
   `NemoVideo simulator listening on ${sim.url} (dialect ${dialect}, render shape ${renderShape}, time scale ${timeScale})`,

@@ -1,3 +1,4 @@
+import { randomInt } from "node:crypto";
 import { FaultQueue } from "./faults";
 import { bearer, type Ctx, sendCode } from "./http";
 import { createRng, type Rng } from "./random";
@@ -23,8 +24,9 @@ export interface Sim {
 }
 
 export function createSim(options: NemoSimOptions): Sim {
-  const config = resolveConfig(options);
-  const rng = createRng(options.seed);
+  const seed = options.seed ?? randomInt(0, 2 ** 31);
+  const config = resolveConfig(options, seed);
+  const rng = createRng(seed);
   return {
     config,
     rng,

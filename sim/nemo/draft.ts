@@ -1,5 +1,6 @@
 import type { Rng } from "./random";
 import type { Session } from "./state";
+import { textMeta } from "./style";
 import type { Draft, DraftSegment, DraftTrack } from "./types";
 import { kindOf } from "./upload";
 
@@ -32,7 +33,13 @@ export function tracks(draft: Draft): DraftTrack[] {
   return draft.t;
 }
 
-const end = (s: DraftSegment) => (s.st ?? 0) + (s.d ?? 0);
+/** A number also when a (drifted) draft gives it as a string ("10000", "48px"); 0 when unreadable. */
+export const numberOf = (value: unknown): number => {
+  const n = typeof value === "number" ? value : typeof value === "string" ? Number.parseFloat(value) : Number.NaN;
+  return Number.isFinite(n) ? n : 0;
+};
+
+const end = (s: DraftSegment) => numberOf(s.st) + numberOf(s.d);
 
 export function totalMs(draft: Draft): number {
   return Math.max(0, ...tracks(draft).flatMap((t) => (t.sg ?? []).map(end)));
@@ -100,7 +107,7 @@ export function postProduce(draft: Draft, rng: Rng, text: string): { song: strin
     {
       tt: TT.text,
       m: { name: "Title" },
-      sg: [seg(rng, 0, 3_000, { name: "Title", text: title, size: 48, color: "#FFFFFF" })],
+      sg: [seg(rng, 0, 3_000, textMeta(rng, { name: "Title", text: title }, { size: 48, color: "#FFFFFF" }))],
     },
   ];
   draft.d = total;

@@ -14,6 +14,7 @@ import {
   tracks,
 } from "./draft";
 import type { Rng } from "./random";
+import { requestedPosition, styleKey, styleOf, textMeta } from "./style";
 import type { Draft, DraftSegment } from "./types";
 
 /**
@@ -29,7 +30,7 @@ export function applyEdit(draft: Draft, text: string, rng: Rng): string[] {
 
   if (has(/\b(music|bgm|song|soundtrack)\b/)) changes.push(editMusic(draft, lower, removing, rng));
   if (has(/\b(captions?|subtitles?)\b/)) changes.push(editCaptions(draft, removing, rng));
-  if (has(/\b(title|heading|bigger|larger|smaller|font|colou?r)\b/) || (quoted(text) && changes.length === 0)) {
+  if (has(/\b(title|heading|bigger|larger|smaller|font|colou?r|fade)\b/) || (quoted(text) && changes.length === 0)) {
     changes.push(editTitle(draft, text, lower, removing, rng));
   }
   if (has(/\b(faster|speed up|quicker)\b/)) changes.push(speed(draft, 0.75, "sped up the clips by 25%"));
@@ -68,13 +69,15 @@ function editCaptions(draft: Draft, removing: boolean, rng: Rng): string {
   const track = trackOf(draft, TT.text, "Captions");
   if (removing) return removeTrack(draft, track) ? "I removed the captions." : "There were no captions to remove.";
   if (track) {
-    for (const s of track.sg ?? []) s.m = { ...s.m, color: "#FFD60A" };
+    for (const s of track.sg ?? []) s.m = { ...s.m, [styleKey(s.m, "color", rng)]: "#FFD60A" };
     return "I made the captions yellow so they stand out.";
   }
   const total = totalMs(draft) || 15_000;
   const lines = ["Welcome!", "Check this out", "Thanks for watching"];
   const each = Math.floor(total / lines.length);
-  const sg = lines.map((text, i) => seg(rng, i * each, each, { name: "Caption", text, size: 32, color: "#FFFFFF" }));
+  const sg = lines.map((text, i) =>
+    seg(rng, i * each, each, textMeta(rng, { name: "Caption", text }, { size: 32, color: "#FFFFFF" })),
+  );
   tracks(draft).push({ tt: TT.text, m: { name: "Captions" }, sg });
   return `I added captions across the video (${lines.length} lines).`;
 }
@@ -91,7 +94,12 @@ function editTitle(draft: Draft, text: string, lower: string, removing: boolean,
   let title: DraftSegment | undefined = track.sg?.[0];
   const created = title === undefined;
   if (!title) {
-    title = seg(rng, 0, 3_000, { name: "Title", text: TITLES[0], size: 48, color: "#FFFFFF" });
+    title = seg(
+      rng,
+      0,
+      3_000,
+      textMeta(rng, { name: "Title", text: TITLES[0] ?? "Title" }, { size: 48, color: "#FFFFFF" }),
+    );
     track.sg = [title];
   }
   const m = { ...title.m };
@@ -101,18 +109,31 @@ function editTitle(draft: Draft, text: string, lower: string, removing: boolean,
     parts.push(`changed the title from "${m.text ?? ""}" to "${newText}"`);
     m.text = newText;
   }
-  const size = typeof m.size === "number" ? m.size : 48;
+  // Styles keep the spelling the segment already uses (color / colour / fontColor, …), see style.ts.
+  const sizeKey = styleKey(m, "size", rng);
+  const size = typeof m[sizeKey] === "number" ? (m[sizeKey] as number) : 48;
   if (/\b(bigger|larger)\b/.test(lower)) {
-    m.size = Math.round(size * 1.25);
-    parts.push(`made the title bigger (${size} → ${m.size} px)`);
+    m[sizeKey] = Math.round(size * 1.25);
+    parts.push(`made the title bigger (${size} → ${m[sizeKey]} px)`);
   } else if (/\bsmaller\b/.test(lower)) {
-    m.size = Math.round(size * 0.8);
-    parts.push(`made the title smaller (${size} → ${m.size} px)`);
+    m[sizeKey] = Math.round(size * 0.8);
+    parts.push(`made the title smaller (${size} → ${m[sizeKey]} px)`);
   }
   const color = Object.keys(COLORS).find((c) => new RegExp(`\\b${c}\\b`).test(lower));
-  if (color && COLORS[color] !== m.color) {
-    m.color = COLORS[color];
+  if (color && COLORS[color] !== styleOf(m, "color")) {
+    m[styleKey(m, "color", rng)] = COLORS[color];
     parts.push(`made the title ${color}`);
+  }
+  const position = /\b(move|put|place|position)\b/.test(lower) ? requestedPosition(lower) : undefined;
+  if (position && position !== m.position) {
+    m.position = position;
+    parts.push(`moved the title to the ${position}`);
+  }
+  if (/\bfade\b/.test(lower)) {
+    const fadeKey = styleKey(m, "fadeIn", rng);
+    const fade = m[fadeKey] === 0.5 ? 1 : 0.5;
+    m[fadeKey] = fade;
+    parts.push(`gave the title a ${fade} s fade-in`);
   }
   if (parts.length === 0) {
     const next = rng.pick(TITLES.filter((t) => t !== m.text));
@@ -135,7 +156,9 @@ function addOverlay(draft: Draft, rng: Rng): string {
   tracks(draft).push({
     tt: TT.text,
     m: { name: "Text" },
-    sg: [seg(rng, st, 2_000, { name: "Text", text: "Follow for more!", size: 36, color: "#FFFFFF" })],
+    sg: [
+      seg(rng, st, 2_000, textMeta(rng, { name: "Text", text: "Follow for more!" }, { size: 36, color: "#FFFFFF" })),
+    ],
   });
   return `I added a text overlay "Follow for more!" for the last 2 seconds.`;
 }

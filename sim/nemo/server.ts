@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { createSim, type Sim } from "./context";
 import { control } from "./control";
+import { driftOf, presentDraft } from "./drift";
 import { applyFault } from "./faults";
 import { type Ctx, sendDetail } from "./http";
 import { mp4Sha256 } from "./mp4";
@@ -88,6 +89,10 @@ function createApi(sim: Sim): NemoSim {
       return s && { draft: s.draft, uploads: s.uploads, turns: s.turns };
     },
     sessions: () => [...sim.store.sessions.keys()],
+    stateDraft: (id) => {
+      const s = sim.store.sessions.get(id);
+      return s && presentDraft(s.draft, s.sessionId, driftOf(sim));
+    },
     renderSha256: (id) => {
       const job = sim.renders.get(id);
       if (!job) throw new Error(`no render ${id}`);

@@ -8,6 +8,12 @@ export interface SimConfig {
   temporaryIssueRate: number;
   initialCredits: number;
   costs: TurnCosts;
+  /** Share of sessions whose drafts are sent with drifted field types (drift.ts). */
+  driftRate: number;
+  /** Within such a session, share of the driftable fields that drift. */
+  driftFieldRate: number;
+  /** The seed every seeded decision derives from (random when none was given). */
+  seed: number;
   uploadMaxBytes: number;
   renderBytes: number;
   renderDurationMs: number;
@@ -22,15 +28,18 @@ export interface SimConfig {
   anonymousRenderRefusal: 402 | 403 | undefined;
 }
 
-export function resolveConfig(o: NemoSimOptions): SimConfig {
+export function resolveConfig(o: NemoSimOptions, seed: number): SimConfig {
   return {
     timeScale: o.timeScale ?? 1,
     silentEditRate: o.silentEditRate ?? 0.3,
     temporaryIssueRate: o.temporaryIssueRate ?? 0.03,
+    // As the spec gives them (nemo-api.md §1, §7): 100 free credits, ~100 a generation, ~50 an edit, export
+    // free. A long conversation needs more credits: tests and `npm start` pass `initialCredits`.
     initialCredits: o.initialCredits ?? 100,
-    // The docs say ~100 per generation, which would make 100 free credits last exactly one turn; these
-    // smaller defaults let a test run a realistic conversation and still reach 2001 on purpose.
-    costs: { generation: 30, edit: 10, text: 2, ...o.costs },
+    costs: { generation: 100, edit: 50, text: 2, ...o.costs },
+    driftRate: o.driftRate ?? 0.3,
+    driftFieldRate: o.driftFieldRate ?? 0.3,
+    seed,
     uploadMaxBytes: o.uploadMaxBytes ?? 500 * 1024 * 1024,
     renderBytes: o.renderBytes ?? 300 * 1024,
     renderDurationMs: o.renderDurationMs ?? 30_000,

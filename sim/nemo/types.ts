@@ -148,8 +148,14 @@ export interface NemoSimOptions {
   silentEditRate?: number;
   /** Probability of a trailing "I encountered a temporary issue" text (default 0.03). */
   temporaryIssueRate?: number;
+  /** Credits of a new anonymous user (default 100, as the spec says). */
   initialCredits?: number;
+  /** Credits a turn costs (default generation 100, edit 50, text 2; export is free). */
   costs?: Partial<TurnCosts>;
+  /** Share of sessions whose drafts are sent with drifted field types: `tt: "7"`, `volume: "35%"`, … (default 0.3). */
+  driftRate?: number;
+  /** Within such a session, share of the driftable fields that drift (default 0.3). */
+  driftFieldRate?: number;
   uploadMaxBytes?: number;
   renderBytes?: number;
   renderDurationMs?: number;
@@ -176,6 +182,8 @@ export interface NemoSim {
   fault(endpoint: EndpointName | "*", fault: Fault): void;
   scriptTurn(turn: ScriptedTurn): void;
   session(sessionId: string): SessionView | undefined;
+  /** The session's draft as the state endpoint sends it (drifted field types included), or undefined. */
+  stateDraft(sessionId: string): Draft | undefined;
   sessions(): string[];
   renders: Map<string, RenderInfo>;
   renderSha256(renderId: string): string;

@@ -1,5 +1,5 @@
 import { GrammyError } from "grammy/web";
-import { type DraftLike, describeTimeline, formatTimeline } from "../nemo/draft";
+import { describeTimeline, formatTimeline } from "../nemo/draft";
 import { CALLBACK, type ChatActions, type MediaMessage, projectTag } from "../telegram/bot";
 import { t } from "../telegram/messages";
 import { type ChatSender, ChatUnreachableError } from "../telegram/sender";
@@ -69,16 +69,18 @@ export function createChatActions(work: ChatWork): ChatActions {
     credits: limited((origin) =>
       quick(origin, async (sender) => {
         const balance = await work.session.read(origin.lang, (project) => project.client.credits());
-        await sender.send(t(origin.lang).credits(balance), { replyTo: origin.messageId });
+        const more = { registerUrl: await work.registerUrl() };
+        await sender.send(t(origin.lang).credits(balance, more), { replyTo: origin.messageId });
       }),
     ),
     timeline: limited((origin) =>
       quick(origin, async (sender) => {
         const state = await work.session.read(origin.lang, (project) => project.client.state(project.record.sessionId));
-        const summary = formatTimeline(describeTimeline((state.draft ?? {}) as DraftLike), origin.lang);
-        // The summary quotes clip names and titles (outside text): escaped by t().timeline like every other.
+        const summary = formatTimeline(describeTimeline(state.draft), origin.lang);
         const texts = t(origin.lang);
-        await sender.send(summary ? texts.timeline(summary) : texts.timelineEmpty, { replyTo: origin.messageId });
+        await sender.send(summary === undefined ? texts.timelineEmpty : texts.timeline(summary), {
+          replyTo: origin.messageId,
+        });
       }),
     ),
     exportVideo: limited((origin) => quick(origin, async () => work.renders.start(origin))),

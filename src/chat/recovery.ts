@@ -1,5 +1,5 @@
 import type { Config } from "../config";
-import { type DraftLike, diffDrafts, formatChanges, isExportable, suggestNextSteps } from "../nemo/draft";
+import { diffDrafts, formatChanges, isExportable, suggestNextSteps } from "../nemo/draft";
 import { fnv1a } from "../shared/fnv";
 import { t } from "../telegram/messages";
 import type { ChatSender } from "../telegram/sender";
@@ -40,8 +40,8 @@ export async function recheckTurn(
   const lang = turn.origin.lang;
   const texts = t(lang);
   const state = await deps.session.read(lang, (project) => project.client.state(project.record.sessionId));
-  const after = (state.draft ?? {}) as DraftLike;
-  const changes = diffDrafts((turn.snapshot ?? {}) as DraftLike, after);
+  const after = state.draft ?? {};
+  const changes = diffDrafts(turn.snapshot ?? {}, after);
   const recheck = turn.recheck ?? { nextAt: deps.now(), delayMs: 1, unchangedReads: 0 };
   if (changes.length > 0) {
     const fingerprint = fnv1a(JSON.stringify(after));

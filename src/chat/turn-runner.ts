@@ -1,5 +1,5 @@
 import type { Config } from "../config";
-import { type DraftLike, diffDrafts, formatChanges, isExportable, suggestNextSteps } from "../nemo/draft";
+import { diffDrafts, formatChanges, isExportable, suggestNextSteps } from "../nemo/draft";
 import {
   NemoError,
   NemoHttpError,
@@ -154,21 +154,20 @@ export async function runAgentTurn(deps: TurnDeps, initial: ActiveTurn): Promise
 
   if (!turn.sawText) {
     const after = await session.read(lang, (project) => project.client.state(project.record.sessionId));
-    const changes = diffDrafts(turn.snapshot as DraftLike, (after.draft ?? {}) as DraftLike);
+    // Any difference at all, a style-only one too, is reported; only an identical draft means the edit
+    // may still be on its way and goes to recovery.
+    const changes = diffDrafts(turn.snapshot, after.draft);
     if (changes.length === 0) return { kind: "recover" };
     await sender.send(
-      texts.silentTurnReport(
-        formatChanges(changes, lang),
-        suggestNextSteps((after.draft ?? {}) as DraftLike, changes, lang),
-      ),
+      texts.silentTurnReport(formatChanges(changes, lang), suggestNextSteps(after.draft, changes, lang)),
     );
     await clearStatus(deps, turn);
-    return { kind: "done", actions: [...actions], exportable: isExportable((after.draft ?? {}) as DraftLike) };
+    return { kind: "done", actions: [...actions], exportable: isExportable(after.draft) };
   }
   await clearStatus(deps, turn);
   const draft = await session
     .read(lang, (project) => project.client.state(project.record.sessionId))
-    .then((state) => state.draft as DraftLike | undefined)
+    .then((state) => state.draft)
     .then((value) => ({ read: true as const, draft: value }))
     .catch(() => ({ read: false as const, draft: undefined }));
   return {

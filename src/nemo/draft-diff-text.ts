@@ -1,5 +1,7 @@
 /** Draft changes as people read them, in the same words and punctuation as the timeline summary. */
-import type { DraftChange, Lang, Span, TrackKind } from "./draft";
+import { t } from "../telegram/messages";
+import type { DraftChange, FieldChange, FieldValue, Lang, Span, TrackKind } from "./draft";
+import { humanKey } from "./draft-fields";
 import { joinLabels, shorten } from "./draft-read";
 import { formatTrackLine, seconds, spanText, WORDS } from "./timeline";
 
@@ -76,7 +78,49 @@ function formatChange(change: DraftChange, lang: Lang): string {
       return `${c.canvas}${w.colon}${change.before} → ${change.after}`;
     case "duration":
       return `${c.duration}${w.colon}${seconds(change.beforeMs)}s → ${seconds(change.afterMs)}s`;
+    case "fields": {
+      const f = t(lang).draftFields;
+      const count =
+        change.count > 1 ? `${lang === "en" ? " " : ""}${w.open.trim()}${f.clips(change.count)}${w.close}` : "";
+      const fields = change.fields.map((field) => fieldText(field, lang)).join(w.sep);
+      return `${w.kinds[change.trackKind]}${named(change.trackKind, change.label, lang)}${count}${w.colon}${fields}`;
+    }
+    case "updated":
+      return t(lang).draftFields.updated;
   }
+}
+
+/** A value in a few words: `48`, `35%`, `#FF3B30`, `top`, `on`, `3 items`; never JSON. */
+function valueText(value: FieldValue, lang: Lang): string {
+  const f = t(lang).draftFields;
+  switch (value.kind) {
+    case "number": {
+      const shown = Math.round(value.value * 100) / 100;
+      return value.unit === "%" || value.unit === "s" || value.unit === "ms" ? `${shown}${value.unit}` : String(shown);
+    }
+    case "text":
+      return shorten(value.value.length > 24 ? `${value.value.slice(0, 23).trimEnd()}…` : value.value);
+    case "flag":
+      return value.value ? f.on : f.off;
+    case "list":
+      return f.items(value.count);
+    case "group":
+      return f.settings(value.count);
+  }
+}
+
+/** "colour → #FF3B30", "font size 48 → 72", "shadow blur removed", "animation changed". */
+function fieldText(change: FieldChange, lang: Lang): string {
+  const f = t(lang).draftFields;
+  const name = change.field ? f.names[change.field] : humanKey(change.key);
+  const { before, after } = change;
+  if (!after) return `${name}${f.removed}`;
+  const scalar = (v?: FieldValue) => v !== undefined && v.kind !== "list" && v.kind !== "group";
+  if (before && !scalar(before) && !scalar(after)) return `${name}${f.changed}`;
+  if (before?.kind === "number" && after.kind === "number") {
+    return `${name} ${valueText(before, lang)} → ${valueText(after, lang)}`;
+  }
+  return `${name} → ${valueText(after, lang)}`;
 }
 
 /**

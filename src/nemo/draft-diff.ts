@@ -1,27 +1,36 @@
 /**
  * The concrete changes between two draft snapshots, for turns that end without text (nemo-api.md §4.4):
- * tracks are paired by kind and position, segments by id, so a retimed clip reads as a timing change
- * rather than a removal plus an addition.
+ * tracks and segments are paired by id (else by kind and position), so a retimed clip reads as a timing
+ * change rather than a removal plus an addition; every field of their `m` is compared, whatever its key.
+ * Everything is read through draft-read.ts, so a drifted field type is no change and no crash.
  */
 import type { DraftChange, Span } from "./draft";
-import { finite, isRecord, lineOf, readTracks, type Segment, spanOf, type Track, totalDurationMs } from "./draft-read";
+import { diffFields, segmentFieldChanges } from "./draft-diff-fields";
+import { isRecord, meaningJson } from "./draft-fields";
+import { canvasOf, lineOf, readTracks, type Segment, spanOf, type Track, totalDurationMs } from "./draft-read";
 import { seconds } from "./timeline";
 
-function canvasOf(draft: unknown): string | undefined {
-  const meta = isRecord(draft) && isRecord(draft.m) ? draft.m : undefined;
-  const width = finite(meta?.width);
-  const height = finite(meta?.height);
-  return width !== undefined && height !== undefined ? `${width}×${height}` : undefined;
-}
+const canvasText = (draft: unknown) => {
+  const canvas = canvasOf(draft);
+  return canvas ? `${canvas.width}×${canvas.height}` : undefined;
+};
 
-/** Pairs the i-th track of a kind before with the i-th of that kind after. */
+/** Pairs tracks by id first, then the i-th remaining track of a kind before with the i-th of that kind after. */
 function pairTracks(before: Track[], after: Track[]) {
   const pairs: [Track, Track][] = [];
   const removed: Track[] = [];
   const added: Track[] = [];
+  const matched = new Set<Track>();
+  for (const track of before) {
+    const match = track.id === undefined ? undefined : after.find((a) => a.id === track.id && !matched.has(a));
+    if (match) {
+      pairs.push([track, match]);
+      matched.add(track).add(match);
+    }
+  }
   for (const kind of ["video", "bgm", "title", "track"] as const) {
-    const b = before.filter((track) => track.kind === kind);
-    const a = after.filter((track) => track.kind === kind);
+    const b = before.filter((track) => track.kind === kind && !matched.has(track));
+    const a = after.filter((track) => track.kind === kind && !matched.has(track));
     for (let i = 0; i < Math.max(b.length, a.length); i++) {
       const x = b[i];
       const y = a[i];
@@ -80,6 +89,11 @@ function diffTrack(before: Track, after: Track, changes: DraftChange[]): void {
       changes.push({ kind: "title_text", before: b.text ?? "", after: a.text ?? "" });
     }
   }
+  const trackFields = diffFields(before.meta, after.meta);
+  if (trackFields.length > 0) {
+    changes.push({ kind: "fields", trackKind: kind, label: after.name ?? "", count: 0, fields: trackFields });
+  }
+  changes.push(...segmentFieldChanges(kind, after.name ?? "", pairs));
   const retimed = pairs.filter(([b, a]) => !sameSpan(b, a));
   if (retimed.length > 0 && retimed.length <= 2) {
     for (const [b, a] of retimed) {
@@ -119,8 +133,8 @@ export function diffDrafts(before: unknown, after: unknown): DraftChange[] {
   for (const track of added) changes.push({ kind: "track_added", line: lineOf(track, 0) });
   for (const [b, a] of pairs) diffTrack(b, a, changes);
 
-  const canvasBefore = canvasOf(before);
-  const canvasAfter = canvasOf(after);
+  const canvasBefore = canvasText(before);
+  const canvasAfter = canvasText(after);
   if (canvasBefore && canvasAfter && canvasBefore !== canvasAfter) {
     changes.push({ kind: "canvas", before: canvasBefore, after: canvasAfter });
   }
@@ -133,5 +147,11 @@ export function diffDrafts(before: unknown, after: unknown): DraftChange[] {
   ) {
     changes.push({ kind: "duration", beforeMs: durationBefore, afterMs: durationAfter });
   }
+  // Only a draft with no difference at all may be taken for "nothing happened" (and sent to recovery).
+  if (changes.length === 0 && meaningJson(orEmpty(before)) !== meaningJson(orEmpty(after))) {
+    changes.push({ kind: "updated" });
+  }
   return changes;
 }
+
+const orEmpty = (draft: unknown) => (isRecord(draft) ? draft : {});

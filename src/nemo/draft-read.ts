@@ -4,8 +4,9 @@
  * never throws; the other draft modules only ever see the normalised `Track` and `Segment` below.
  */
 import type { Span, TrackKind, TrackLine } from "./draft";
+import { fileName, finite, isRecord, readMs, readText, readVolumePct } from "./draft-fields";
 
-/** A segment as read: a label always, timing and volume only when the draft gave them. */
+/** A segment as read: a label always, timing and volume only when the draft gave them readably. */
 export interface Segment {
   id?: string;
   label: string;
@@ -13,57 +14,40 @@ export interface Segment {
   startMs?: number;
   endMs?: number;
   volumePct?: number;
+  /** The segment's own `m`, unread, for the field-by-field diff. */
+  meta: Record<string, unknown>;
 }
 
 /** A track as read: its kind from `tt`, its segments in draft order. */
 export interface Track {
+  id?: string;
   kind: TrackKind;
   name?: string;
   segments: Segment[];
+  /** The track's own `m`, unread, for the field-by-field diff. */
+  meta: Record<string, unknown>;
 }
 
-/** A plain object (not null, not an array). */
-export const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === "object" && value !== null && !Array.isArray(value);
+export { finite, isRecord };
 
-/** The value when it is a finite number. */
-export const finite = (value: unknown): number | undefined =>
-  typeof value === "number" && Number.isFinite(value) ? value : undefined;
+const TYPE_WORDS: [RegExp, TrackKind][] = [
+  [/^(video|main|clip|media)/i, "video"],
+  [/^(audio|bgm|music|sound)/i, "bgm"],
+  [/^(text|title|caption|subtitle)/i, "title"],
+];
 
-const text = (value: unknown): string | undefined => {
-  if (typeof value !== "string") return undefined;
-  const trimmed = value.replace(/\s+/g, " ").trim();
-  return trimmed === "" ? undefined : trimmed;
-};
-
+/** 0 video, 1 audio/BGM, 7 text/title (also as "7" or a type word); anything else is a plain "Track". */
 function kindOf(tt: unknown): TrackKind {
-  const type = typeof tt === "string" && /^\d+$/.test(tt.trim()) ? Number(tt) : tt;
+  const type = finite(tt);
   if (type === 0) return "video";
   if (type === 1) return "bgm";
   if (type === 7) return "title";
-  return "track";
+  const word = typeof tt === "string" ? tt.trim() : "";
+  return TYPE_WORDS.find(([pattern]) => pattern.test(word))?.[1] ?? "track";
 }
 
-/** Volume 0..1 (as documented) → percent; values above 2 are taken as already being percentages. */
-function volumePct(value: unknown): number | undefined {
-  const volume = finite(value);
-  if (volume === undefined || volume < 0) return undefined;
-  return Math.round(volume > 2 ? volume : volume * 100);
-}
-
-/** The file name of a source URL or path, without query, e.g. "beach.mp4". */
-function fileName(src: unknown): string | undefined {
-  const value = text(src);
-  if (!value) return undefined;
-  const path = value.split(/[?#]/)[0] ?? "";
-  const name = path.split("/").filter(Boolean).at(-1);
-  if (!name) return undefined;
-  try {
-    return text(decodeURIComponent(name));
-  } catch {
-    return name;
-  }
-}
+const idOf = (value: unknown) =>
+  typeof value === "string" && value !== "" ? value : typeof value === "number" ? String(value) : undefined;
 
 /** The tracks of any value; [] when it is not a draft with a `t` array. */
 export function readTracks(draft: unknown): Track[] {
@@ -76,25 +60,27 @@ function readTrack(track: Record<string, unknown>): Track {
   const meta = isRecord(track.m) ? track.m : {};
   const raw = Array.isArray(track.sg) ? track.sg.filter(isRecord) : [];
   // Without any start offsets, segments are taken to play one after another from 0.
-  const placed = raw.some((segment) => finite(segment.st) !== undefined);
+  const placed = raw.some((segment) => readMs(segment.st) !== undefined);
   let cursor = 0;
   const segments = raw.map((segment): Segment => {
     const m = isRecord(segment.m) ? segment.m : {};
-    const duration = finite(segment.d);
-    const start = placed ? finite(segment.st) : duration !== undefined ? cursor : undefined;
-    if (duration !== undefined) cursor += Math.max(0, duration);
-    const end = start !== undefined && duration !== undefined ? start + Math.max(0, duration) : undefined;
-    const textValue = text(m.text);
+    const duration = readMs(segment.d);
+    const start = placed ? readMs(segment.st) : duration !== undefined ? cursor : undefined;
+    if (duration !== undefined) cursor += duration;
+    const end = start !== undefined && duration !== undefined ? start + duration : undefined;
+    const textValue = readText(m.text);
+    const name = readText(m.name);
     return {
-      id: typeof segment.id === "string" || typeof segment.id === "number" ? String(segment.id) : undefined,
-      label: (kind === "title" ? (textValue ?? text(m.name)) : (text(m.name) ?? textValue)) ?? fileName(m.src) ?? "",
+      id: idOf(segment.id),
+      label: (kind === "title" ? (textValue ?? name) : (name ?? textValue)) ?? fileName(m.src) ?? "",
       text: textValue,
       startMs: start,
       endMs: end,
-      volumePct: volumePct(m.volume),
+      volumePct: readVolumePct(m.volume),
+      meta: m,
     };
   });
-  return { kind, name: text(meta.name), segments };
+  return { id: idOf(track.id), kind, name: readText(meta.name), segments, meta };
 }
 
 /** Earliest start and latest end among the segments that have them. */
@@ -141,18 +127,40 @@ export function lineOf(track: Track, index: number): TrackLine {
   };
 }
 
-/** Ready to export: `draft.t` exists and at least one track has a non-empty `sg` (nemo-api.md §5). */
+/** Ready to export: at least one readable track has a segment (nemo-api.md §5). */
 export function isExportable(draft: unknown): boolean {
-  return (
-    isRecord(draft) &&
-    Array.isArray(draft.t) &&
-    draft.t.some((track) => isRecord(track) && Array.isArray(track.sg) && track.sg.length > 0)
-  );
+  return readTracks(draft).some((track) => track.segments.length > 0);
 }
 
-/** Total length: `draft.d` when present, else the latest segment end. */
+/** Total length: `draft.d` when readable, else the latest segment end. */
 export function totalDurationMs(draft: unknown): number | undefined {
-  const declared = isRecord(draft) ? finite(draft.d) : undefined;
+  const declared = isRecord(draft) ? readMs(draft.d) : undefined;
   if (declared !== undefined && declared > 0) return declared;
   return spanOf(readTracks(draft).flatMap((track) => track.segments)).endMs;
+}
+
+/** The task name the client gives new projects: NemoVideo echoes it as `draft.m.title`, and it is no title. */
+const GENERIC_TITLES = new Set(["project"]);
+
+/**
+ * The video's title, e.g. for its caption: the title track's text (what the viewer sees), else a real
+ * project title from `draft.m.title`.
+ */
+export function titleOf(draft: unknown): string | undefined {
+  const texts = readTracks(draft).filter((track) => track.kind === "title");
+  const titled =
+    texts.find((track) => /title|标题/i.test(track.name ?? "")) ??
+    (texts.length === 1 && texts[0]?.segments.length === 1 ? texts[0] : undefined);
+  const fromTrack = titled?.segments.map((segment) => segment.text).find((text) => text !== undefined);
+  if (fromTrack) return fromTrack;
+  const explicit = isRecord(draft) && isRecord(draft.m) ? readText(draft.m.title) : undefined;
+  return explicit && !GENERIC_TITLES.has(explicit.toLowerCase()) ? explicit : undefined;
+}
+
+/** Canvas width and height the draft declares, when both are readable positive numbers. */
+export function canvasOf(draft: unknown): { width: number; height: number } | undefined {
+  const meta = isRecord(draft) && isRecord(draft.m) ? draft.m : undefined;
+  const width = finite(meta?.width);
+  const height = finite(meta?.height);
+  return width !== undefined && height !== undefined && width > 0 && height > 0 ? { width, height } : undefined;
 }

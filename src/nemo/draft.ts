@@ -4,8 +4,9 @@
  * next-step suggestions. Drafts come from outside and their segment keys are undocumented, so every
  * function accepts any value, checks each field's type, and never throws.
  *
- * This module holds the shared types and is the one import path; the work lives in draft-read.ts
- * (defensive reading), timeline.ts (summary), draft-diff.ts and draft-diff-text.ts (changes) and
+ * This module holds the shared types and is the one import path; the work lives in draft-fields.ts
+ * (one field at a time), draft-read.ts (tracks and segments: the one reader every other part uses),
+ * timeline.ts (summary), draft-diff.ts, draft-diff-fields.ts and draft-diff-text.ts (changes) and
  * suggestions.ts (next steps).
  */
 
@@ -34,6 +35,9 @@ export interface DraftLike {
   [key: string]: unknown;
 }
 
+import type { FieldValue, KnownField } from "./draft-fields";
+
+export type { FieldValue, KnownField } from "./draft-fields";
 export type Lang = "en" | "zh";
 export type TrackKind = "video" | "bgm" | "title" | "track";
 
@@ -68,10 +72,25 @@ export type DraftChange =
   | { kind: "timing"; trackKind: TrackKind; label: string; count: number; before: Span; after: Span }
   | { kind: "volume"; trackKind: TrackKind; label: string; beforePct?: number; afterPct?: number }
   | { kind: "canvas"; before: string; after: string }
-  | { kind: "duration"; beforeMs: number; afterMs: number };
+  | { kind: "duration"; beforeMs: number; afterMs: number }
+  /** Style or other fields of a segment's (or `count` segments') or a track's `m`, any key. */
+  | { kind: "fields"; trackKind: TrackKind; label: string; count: number; fields: FieldChange[] }
+  /** The draft differs, but in nothing the reader can name (still a change: never sent to recovery). */
+  | { kind: "updated" };
+
+/** One changed field of a segment's or track's `m`; a side is missing when the field was added or removed. */
+export interface FieldChange {
+  /** The key as the newer draft spells it (the older one when it was removed). */
+  key: string;
+  /** The known style the key spells (colour, font size, …), for its friendly name. */
+  field?: KnownField;
+  before?: FieldValue;
+  after?: FieldValue;
+}
 
 export { diffDrafts } from "./draft-diff";
 export { formatChanges } from "./draft-diff-text";
-export { isExportable, totalDurationMs } from "./draft-read";
+export { readNumber, readText } from "./draft-fields";
+export { canvasOf, isExportable, titleOf, totalDurationMs } from "./draft-read";
 export { suggestNextSteps } from "./suggestions";
 export { describeTimeline, formatTimeline, formatTrackLine, seconds } from "./timeline";

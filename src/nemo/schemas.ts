@@ -1,4 +1,5 @@
 import { array, boolean, looseObject, number, type output, string, union, unknown } from "zod";
+import { isRecord } from "./draft-fields";
 import { redact } from "./errors";
 
 /**
@@ -125,12 +126,14 @@ export const StateSchema = looseObject({
   state: StateInnerSchema.nullish(),
 }).transform((d) => {
   const inner: Partial<output<typeof StateInnerSchema>> = d.state ?? {};
-  const draft = inner.draft == null ? undefined : DraftSchema.safeParse(inner.draft);
   const canvas = inner.canvas_config == null ? undefined : CanvasConfigSchema.safeParse(inner.canvas_config);
   return {
     sessionId: u(d.session_id),
     taskId: u(d.task_id),
-    draft: draft?.success ? draft.data : undefined,
+    // The draft exactly as NemoVideo sent it: it goes back unchanged to the render call (§8), and one
+    // field of an unexpected type must not hide the whole timeline. It is read field by field
+    // (nemo/draft-read.ts) wherever it is shown or compared.
+    draft: isRecord(inner.draft) ? inner.draft : undefined,
     videoInfos: Array.isArray(inner.video_infos) ? inner.video_infos : [],
     generatedMedia: inner.generated_media,
     canvasConfig: canvas?.success ? canvas.data : undefined,

@@ -1,3 +1,4 @@
+import type { KnownField } from "../nemo/draft-fields";
 import { operatorMessages } from "../operator/messages";
 import { escapeAttribute, escapeHtml } from "./text";
 
@@ -28,6 +29,12 @@ export interface Credits {
   frozen: number;
   total: number;
 }
+
+/**
+ * What NemoVideo charges (nemo-api.md §7, approximate): the one place the bot's texts quote costs from.
+ * Exporting is free.
+ */
+export const CREDIT_COSTS = { generation: 100, edit: 50 } as const;
 
 export interface MediaCounts {
   photos: number;
@@ -108,12 +115,18 @@ const en = {
   queued: (position: number) =>
     `🕒 Got it — queued (#${num(position)}). I'll start as soon as the current job finishes.`,
   queueFull: "🚦 A few requests are already waiting. Let me finish those first, then send this again.",
-  credits: ({ available, frozen, total }: Credits) =>
+  credits: ({ available, frozen }: Credits, { registerUrl }: { registerUrl?: string } = {}) =>
     [
-      `💳 <b>Credits</b>: ${num(available)} available`,
-      frozen > 0 ? `🔒 ${num(frozen)} reserved for running jobs` : undefined,
-      `📊 ${num(total)} in total`,
-      "A video generation costs about 100 credits, editing about 50; exporting is free.",
+      `💳 <b>Credits</b>: ${num(available)} available to spend`,
+      frozen > 0 ? `🔒 ${num(frozen)} more are on hold for a job that is still running` : undefined,
+      `A video generation costs about ${num(CREDIT_COSTS.generation)} credits, an edit about ${num(CREDIT_COSTS.edit)}; exporting is free.`,
+      available < CREDIT_COSTS.generation
+        ? `⚠️ That is not enough for another video generation. ${
+            registerUrl
+              ? `${link(registerUrl, "Register for free")} to get more credits — your project comes with you.`
+              : "Top up at nemovideo.com to get more."
+          }${available >= CREDIT_COSTS.edit ? " Edits still work." : ""}`
+        : undefined,
     ]
       .filter((line) => line !== undefined)
       .join("\n"),
@@ -284,6 +297,39 @@ const en = {
   inboxFull: "🐢 I'm receiving more messages than I can keep up with — please wait a moment and send that again.",
   mediaListFull: "📦 There are already too many files waiting here — send the rest once these are added.",
   // --- end issue 19 ---
+  // issue 14: words for draft changes found by comparing the timeline (plain text; escaped where sent).
+  draftFields: {
+    names: {
+      colour: "colour",
+      fontSize: "font size",
+      position: "position",
+      fadeIn: "fade in",
+      fadeOut: "fade out",
+      font: "font",
+      opacity: "opacity",
+      speed: "speed",
+      bold: "bold",
+      italic: "italic",
+      background: "background",
+      outline: "outline",
+      shadow: "shadow",
+      animation: "animation",
+      align: "alignment",
+      source: "source",
+      name: "name",
+      text: "text",
+      volume: "volume",
+    } satisfies Record<KnownField, string>,
+    on: "on",
+    off: "off",
+    removed: " removed",
+    changed: " changed",
+    items: (n: number) => `${num(n)} ${n === 1 ? "item" : "items"}`,
+    settings: (n: number) => `${num(n)} ${n === 1 ? "setting" : "settings"}`,
+    clips: (n: number) => `${num(n)} clips`,
+    updated: "The project was updated in ways I can't list here — /status shows the timeline.",
+  },
+  // end issue 14
   operator: operatorMessages.en,
 };
 
@@ -336,12 +382,18 @@ const zh: Messages = {
   },
   queued: (position: number) => `🕒 收到 — 已排队（第 ${num(position)} 个）。当前任务完成后马上开始。`,
   queueFull: "🚦 已经有几个请求在等待了。我先处理完它们，之后请再发一次。",
-  credits: ({ available, frozen, total }: Credits) =>
+  credits: ({ available, frozen }: Credits, { registerUrl }: { registerUrl?: string } = {}) =>
     [
       `💳 <b>积分</b>：可用 ${num(available)}`,
-      frozen > 0 ? `🔒 ${num(frozen)} 已被进行中的任务占用` : undefined,
-      `📊 共 ${num(total)}`,
-      "生成一段视频约 100 积分，编辑约 50 积分；导出免费。",
+      frozen > 0 ? `🔒 另有 ${num(frozen)} 被进行中的任务暂时占用` : undefined,
+      `生成一段视频约 ${num(CREDIT_COSTS.generation)} 积分，编辑约 ${num(CREDIT_COSTS.edit)} 积分；导出免费。`,
+      available < CREDIT_COSTS.generation
+        ? `⚠️ 剩余积分不够再生成一段视频。${
+            registerUrl
+              ? `${link(registerUrl, "免费注册")}即可获得更多积分 — 项目会一起保留。`
+              : "请在 nemovideo.com 充值获取更多积分。"
+          }${available >= CREDIT_COSTS.edit ? "编辑仍然可以。" : ""}`
+        : undefined,
     ]
       .filter((line) => line !== undefined)
       .join("\n"),
@@ -499,6 +551,39 @@ const zh: Messages = {
   inboxFull: "🐢 消息太多，我处理不过来 — 请稍等片刻再发送一次。",
   mediaListFull: "📦 这里等待处理的文件已经太多了 — 等这些添加完成后再发送其余的。",
   // --- end issue 19 ---
+  // issue 14: words for draft changes found by comparing the timeline (plain text; escaped where sent).
+  draftFields: {
+    names: {
+      colour: "颜色",
+      fontSize: "字号",
+      position: "位置",
+      fadeIn: "淡入",
+      fadeOut: "淡出",
+      font: "字体",
+      opacity: "不透明度",
+      speed: "速度",
+      bold: "粗体",
+      italic: "斜体",
+      background: "背景",
+      outline: "描边",
+      shadow: "阴影",
+      animation: "动画",
+      align: "对齐",
+      source: "素材",
+      name: "名称",
+      text: "文字",
+      volume: "音量",
+    },
+    on: "开",
+    off: "关",
+    removed: "已移除",
+    changed: "已更改",
+    items: (n: number) => `${num(n)} 项`,
+    settings: (n: number) => `${num(n)} 项设置`,
+    clips: (n: number) => `${num(n)} 个片段`,
+    updated: "项目已更新，但具体改动无法在这里列出 — 发送 /status 查看时间线。",
+  },
+  // end issue 14
   operator: operatorMessages.zh,
 };
 

@@ -42,7 +42,8 @@ describe("export: from the request to the MP4 in the chat", () => {
     expect(submit?.bodySummary).toEqual({
       id: expect.stringMatching(/^render_[\w-]{8,}$/),
       sessionId: chat.sessionId,
-      draft: nemo.session(chat.sessionId)?.draft,
+      // Exactly the draft the state endpoint sent, drifted field types and all (no schema round-trip).
+      draft: nemo.stateDraft(chat.sessionId),
       output: { format: "mp4", quality: "high" },
     });
     expect(submit?.headers.authorization).toMatch(/^Bearer nmv_usr_/);

@@ -15,6 +15,7 @@ describe("/stats, end to end", () => {
         silentEditRate: 0,
         temporaryIssueRate: 0,
         costs: { generation: TURN_COST, edit: TURN_COST, text: TURN_COST },
+        initialCredits: 100,
       } as never,
       vars: { ADMIN_USER_IDS: String(ADMIN.id) },
     });

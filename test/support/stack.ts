@@ -44,7 +44,9 @@ export type Stack = {
  */
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const scriptPath = await buildWorker();
-  const nemo = await startNemoSim({ timeScale: 0.01, ...options.nemo });
+  // Enough credits for long conversations at the spec's costs (~100 a generation, ~50 an edit); tests
+  // about running out set the balance themselves.
+  const nemo = await startNemoSim({ timeScale: 0.01, initialCredits: 10_000, ...options.nemo });
   const telegram = await startTelegramFake({ ...options.telegram });
   const persistRoot = `${process.cwd()}/dist/e2e-state/${Date.now()}-${Math.random().toString(36).slice(2)}`;
   const makeMiniflare = () =>

@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
 import { type NemoClient, NemoTransportError } from "../../src/nemo";
+import { describeTimeline, isExportable } from "../../src/nemo/draft";
 import {
   BASE,
   clientWith,
@@ -308,13 +309,25 @@ describe("responses the client returns", () => {
     ["an empty state", { session_id: SID, state: {} }],
     ["no state at all", { session_id: SID }],
     ["nulls everywhere", { session_id: SID, state: { draft: null, video_infos: null, canvas_config: null } }],
-    ["an unreadable draft", { state: { draft: { t: "not tracks" }, video_infos: "nope" } }],
+    ["a draft that is not an object", { state: { draft: "not a draft", video_infos: "nope" } }],
   ])("tolerates %s", async (_label, data) => {
     const { client } = clientWith(() => ok(data));
     const state = await client.state(SID);
     expect(state.draft).toBeUndefined();
     expect(state.videoInfos).toEqual([]);
     expect(state.raw).toEqual(data);
+  });
+
+  it("keeps a draft with unreadable fields exactly as sent, and its reading skips only those fields", async () => {
+    // Issue 14: one drifted field used to make the whole draft undefined; now the draft is kept for export
+    // (byte for byte) and read field by field, so an unreadable `t` reads as an empty timeline.
+    const data = { state: { draft: { t: "not tracks", d: "10000" }, video_infos: "nope" } };
+    const { client } = clientWith(() => ok(data));
+    const state = await client.state(SID);
+    expect(state.draft).toEqual({ t: "not tracks", d: "10000" });
+    expect(describeTimeline(state.draft)).toEqual([]);
+    expect(isExportable(state.draft)).toBe(false);
+    expect(state.videoInfos).toEqual([]);
   });
 
   it("cancelRender accepts any 2xx body", async () => {
