@@ -6,6 +6,8 @@ export {
   ffmpegAvailable,
   ffmpegPath,
   findFont,
+  type Music,
+  musicExpression,
   type RenderSpec,
   renderMp4,
   type Slide,

@@ -7,7 +7,7 @@ import { fileURLToPath } from "node:url";
 
 /**
  * Real, playable MP4s for the local stack: a vertical slideshow of still images (or colour cards) with
- * timed captions, encoded by the ffmpeg binary shipped in @ffmpeg-installer/linux-x64 (works offline).
+ * timed captions and the draft's music as a generated tune, encoded by the ffmpeg binary shipped in @ffmpeg-installer/linux-x64 (works offline).
  */
 
 export interface Slide {
@@ -32,9 +32,20 @@ export interface Caption {
   color?: string;
 }
 
+/** A stretch of background music; the local renderer plays a generated tune at `volume` (0..1). */
+export interface Music {
+  /** Seconds from the start of the video. */
+  start: number;
+  /** Seconds; Infinity = to the end of the video. */
+  end: number;
+  volume: number;
+}
+
 export interface RenderSpec {
   slides: Slide[];
   captions?: Caption[];
+  /** Background music: without any, the MP4 has no audio stream (a silent draft stays silent). */
+  music?: Music[];
   width?: number;
   height?: number;
   fps?: number;
@@ -46,6 +57,7 @@ const PALETTE = ["#FF2D55", "#0A84FF", "#30D158", "#FF9F0A", "#BF5AF2", "#FFD60A
 const BACKGROUND = "#111827";
 const FONT_CANDIDATES = [
   "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
+  "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
   "/usr/share/fonts/truetype/liberation/LiberationSans-Bold.ttf",
   "/usr/share/fonts/truetype/noto/NotoSans-Bold.ttf",
   "/usr/share/fonts/TTF/DejaVuSans-Bold.ttf",
@@ -95,6 +107,23 @@ export function wrapText(text: string, width: number): string {
     if (line) lines.push(line);
   }
   return lines.slice(0, 6).join("\n");
+}
+
+/**
+ * A generated stand-in for the draft's music (the simulator's songs are only names): an A-major chord with
+ * a slow pulse, switched on between each stretch's start and end and scaled by its volume. An `aevalsrc`
+ * expression; the quotes keep its commas away from ffmpeg's filter-graph parser.
+ */
+export function musicExpression(music: Music[], totalSeconds: number, timeScale = 1): string {
+  const tune = "(0.25*sin(2*PI*220*t)+0.2*sin(2*PI*277.18*t)+0.15*sin(2*PI*329.63*t))*(0.6+0.4*sin(2*PI*1.5*t))";
+  const parts = music
+    .filter((m) => m.volume > 0 && m.end > m.start)
+    .map((m) => {
+      const start = (m.start * timeScale).toFixed(3);
+      const end = (Math.min(m.end, totalSeconds / timeScale) * timeScale).toFixed(3);
+      return `${Math.min(1, m.volume).toFixed(3)}*between(t,${start},${end})*${tune}`;
+    });
+  return parts.length > 0 ? parts.join("+") : "0";
 }
 
 const hex = (color: string) => `0x${color.replace(/^#/, "").slice(0, 6).padEnd(6, "0")}`;
@@ -165,7 +194,28 @@ export async function renderMp4(spec: RenderSpec): Promise<Buffer> {
         );
       }
     }
-    // 3. Encode: still frames compress to almost nothing, so the result stays small (≈ 100-500 KB).
+    // 3. The draft's music as a real audio stream (AAC), as long as the video.
+    const seconds = total * scale;
+    const audio =
+      spec.music && spec.music.length > 0
+        ? [
+            "-f",
+            "lavfi",
+            "-i",
+            `aevalsrc=exprs='${musicExpression(spec.music, seconds, scale)}':s=44100:d=${seconds.toFixed(3)}`,
+            "-map",
+            "0:v",
+            "-map",
+            "1:a",
+            "-c:a",
+            "aac",
+            "-b:a",
+            "96k",
+            "-t",
+            seconds.toFixed(3),
+          ]
+        : [];
+    // 4. Encode: still frames compress to almost nothing, so the result stays small (≈ 100-500 KB).
     await run(
       ffmpeg,
       [
@@ -179,6 +229,7 @@ export async function renderMp4(spec: RenderSpec): Promise<Buffer> {
         "0",
         "-i",
         "list.txt",
+        ...audio,
         "-vf",
         filters.join(","),
         "-c:v",
