@@ -1,11 +1,13 @@
 import { ids, type Rng } from "./random";
-import type { Dialect, Draft, NemoSimOptions, RenderShape, TurnCosts, UploadRecord } from "./types";
+import type { Dialect, Draft, NemoSimOptions, PostExtra, RenderShape, TurnCosts, UploadRecord } from "./types";
 
 /** Options with every default filled in; read once at start. */
 export interface SimConfig {
   timeScale: number;
   silentEditRate: number;
   temporaryIssueRate: number;
+  /** Issue 14: fixed post-production extras; undefined = a seeded mix per generation. */
+  extras?: PostExtra[];
   initialCredits: number;
   costs: TurnCosts;
   uploadMaxBytes: number;
@@ -22,6 +24,7 @@ export function resolveConfig(o: NemoSimOptions): SimConfig {
     timeScale: o.timeScale ?? 1,
     silentEditRate: o.silentEditRate ?? 0.3,
     temporaryIssueRate: o.temporaryIssueRate ?? 0.03,
+    ...(o.extras ? { extras: o.extras } : {}),
     initialCredits: o.initialCredits ?? 100,
     // The docs say ~100 per generation, which would make 100 free credits last exactly one turn; these
     // smaller defaults let a test run a realistic conversation and still reach 2001 on purpose.

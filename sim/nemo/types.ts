@@ -129,6 +129,9 @@ export interface RenderInfo {
   completedAt?: number;
 }
 
+/** An extra track the backend's post-production may add after a generation. */
+export type PostExtra = "bgm" | "title" | "effect";
+
 export interface TurnCosts {
   generation: number;
   edit: number;
@@ -148,6 +151,12 @@ export interface NemoSimOptions {
   silentEditRate?: number;
   /** Probability of a trailing "I encountered a temporary issue" text (default 0.03). */
   temporaryIssueRate?: number;
+  /**
+   * Issue 14: what the backend adds on its own after a generation (§4.4, two-stage generation). Default:
+   * a seeded mix of background music, a title and an effect (at least one). Tests that assert exact tracks
+   * pin it, e.g. `["bgm", "title"]`.
+   */
+  extras?: PostExtra[];
   initialCredits?: number;
   costs?: Partial<TurnCosts>;
   uploadMaxBytes?: number;
