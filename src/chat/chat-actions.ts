@@ -118,6 +118,7 @@ export function createChatActions(work: ChatWork): ChatActions {
     retry: async (origin, turnId) => {
       if (!(await work.retryFailedTurn(origin, turnId))) await work.senderFor(origin).send(t(origin.lang).retryExpired);
     },
+    extras: (origin, offerId, choice) => quick(origin, () => work.extras.answer(origin, offerId, choice)),
     answerCallback: async (origin, id, text) => work.senderFor(origin).answerCallback(id, text),
     addedToGroup: async (origin, botUsername) => {
       // Re-added after a removal: reachable again even when this membership was already greeted.

@@ -8,6 +8,7 @@ import type { ChatActions } from "../telegram/bot";
 import { type Lang, langFromCode, t } from "../telegram/messages";
 import { type ChatSender, ChatUnreachableError, createChatSender } from "../telegram/sender";
 import { createChatActions } from "./chat-actions";
+import { createExtrasOffers, type ExtrasOffers } from "./extras-offer";
 import type { ChatFlowDeps } from "./flow-deps";
 import { createMediaFlow, type MediaFlow } from "./media-flow";
 import { createNemoSession, type NemoSession } from "./nemo-session";
@@ -43,6 +44,7 @@ export class ChatWork {
   readonly actions: ChatActions;
   readonly renders: RenderFlow;
   readonly media: MediaFlow;
+  readonly extras: ExtrasOffers;
   private readonly turns: TurnQueue;
   private api: Api<RawApi> | undefined;
   /** Set on Telegram's first 403 so sends already under way stop at once, before storage says so. */
@@ -79,8 +81,14 @@ export class ChatWork {
       instruction: (origin, text) => this.enqueue(origin, text, { oneShot: true }),
       uploadsSettled: () => this.turns.startNextTurn(),
     });
+    this.extras = createExtrasOffers({ ...shared, enqueue: (origin, text) => this.enqueue(origin, text) });
     this.actions = createChatActions(this);
-    const endings = createTurnEndings({ ...shared, renders: this.renders, answers: this.actions });
+    const endings = createTurnEndings({
+      ...shared,
+      renders: this.renders,
+      answers: this.actions,
+      extras: this.extras,
+    });
     this.turns = new TurnQueue({
       ...shared,
       quotas: deps.quotas,
