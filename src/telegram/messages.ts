@@ -223,7 +223,7 @@ const en = {
     rawClipCaption: "🎞 Your raw clip, before the finishing touches.",
     rawClipLink: (url: string) => `🎞 Your raw clip is ready: ${link(url, "watch it")}`,
     extrasOffer: (extras: Extra[]) =>
-      `✨ On top of your raw clip, NemoVideo added on its own: ${listOf(extras.map(extraEn), "and")}.\nKeep them, or remove them and keep just the clip?`,
+      `✨ After generating, NemoVideo added on its own: ${listOf(extras.map(extraEn), "and")}.\nKeep them, or remove them and keep just the generated clip?`,
     keep: "👍 Keep",
     remove: "🧹 Remove extras",
     kept: "👍 Keeping them.",
