@@ -298,6 +298,14 @@ describe.skipIf(!ffmpegAvailable())("real MP4 renders for the local stack", () =
 
     const state = await readState(front.url, token, sessionId);
     const draft = state.data.state.draft;
+    // The generation's raw clip is named by the front's address, in the stream and the state, and is a real
+    // video of the photos alone: no music yet (post-production comes after it).
+    expect(JSON.stringify(turn.events)).not.toContain(sim.url);
+    const clipUrl = String(state.data.state.generated_media.at(-1)?.url);
+    expect(clipUrl).toMatch(new RegExp(`^${front.url}/generated/[0-9a-f]+\\.mp4$`));
+    const clip = new Uint8Array(await (await fetch(clipUrl)).arrayBuffer());
+    expect(await probe(clip)).toMatchObject({ width: 720, height: 1280, codec: "h264" });
+    expect((await audioOf(clip)).stream).toBeUndefined();
     const renderId = `render_${randomUUID()}`;
     const submitted = await fetch(`${front.url}/api/render/proxy/lambda`, {
       method: "POST",
