@@ -88,6 +88,8 @@ export function createChatActions(work: ChatWork): ChatActions {
           return;
         }
         await work.session.newProject(origin.lang);
+        // An extras choice belongs to the old project: its buttons must not act on the new one.
+        await work.extras.clear();
         await sender.send(texts.newProjectDone);
       }),
     openLink: (origin) =>

@@ -16,7 +16,7 @@ import {
 } from "../nemo/generation";
 import { type GuiAction, translateAgentText } from "../nemo/gui";
 import { t } from "../telegram/messages";
-import type { ChatSender } from "../telegram/sender";
+import { type ChatSender, ChatUnreachableError } from "../telegram/sender";
 import { escapeHtml, splitMessage } from "../telegram/text";
 import type { NemoSession } from "./nemo-session";
 import { type RawClipPreview, rawClipUrl, rawDraftOf } from "./raw-clip";
@@ -74,9 +74,15 @@ export async function runAgentTurn(deps: TurnDeps, initial: ActiveTurn): Promise
     const state = await session
       .read(lang, (project) => project.client.state(project.record.sessionId))
       .catch(() => undefined);
-    await save({ generated: rawDraftOf(state) ?? {} });
+    // Unread, the extras cannot be told from what was there before: then none are named.
+    if (state) await save({ generated: rawDraftOf(state) ?? {} });
     const url = rawClipUrl(result, state);
-    if (url && deps.previewClip) await deps.previewClip(turn.origin, url);
+    // A preview that cannot be sent must not cost the turn; a chat that blocked the bot still stops it.
+    if (url && deps.previewClip) {
+      await deps.previewClip(turn.origin, url).catch((error: unknown) => {
+        if (error instanceof ChatUnreachableError) throw error;
+      });
+    }
   };
   let stage = texts.working;
   let lastStatusAt = now();
