@@ -114,6 +114,17 @@ describe("agent output the seeds describe", () => {
     expect(chat.runs()).toHaveLength(2);
   });
 
+  it("a raw clip Telegram cannot fetch arrives as a link, and the turn goes on to its extras", async () => {
+    const chat = await openChat(stack);
+    stack.telegram.fault("sendAnimation", { status: 400, description: "Bad Request: failed to get HTTP URL content" });
+    await chat.say("make a 10-second video of a rainy street");
+    const link = await chat.waitForText(/Your raw clip is ready/, { timeoutMs: 15_000 });
+    expect(textOf(link)).toMatch(new RegExp(`<a href="${stack.nemo.url}/generated/[0-9a-f]+\\.mp4">watch it</a>`));
+    await chat.waitForText(/added on its own/, { timeoutMs: 15_000 });
+    await chat.waitForText(/What next\?/);
+    expect(chat.runs()).toHaveLength(1);
+  });
+
   it("Keep acknowledges and changes nothing; an older offer's buttons are no longer active", async () => {
     const chat = await openChat(stack);
     await chat.say("make a 10-second video of a lighthouse");
