@@ -1,6 +1,7 @@
 import type { Draft } from "../nemo/types";
 import { colourOf, fontSizeOf, metaOf, positionOf, textOf, timingOf, trackTypeOf, volumeOf } from "./draft-fields";
-import type { Caption, Music, RenderSpec, Slide } from "./render";
+import type { Music } from "./music";
+import type { Caption, RenderSpec, Slide } from "./render";
 
 /** Track types of the draft's short keys: 0 video, 1 audio, 7 text. */
 const TT_VIDEO = 0;

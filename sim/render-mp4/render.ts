@@ -4,10 +4,12 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { audioArgs, type Music } from "./music";
 
 /**
  * Real, playable MP4s for the local stack: a vertical slideshow of still images (or colour cards) with
- * timed captions and the draft's music as a generated tune, encoded by the ffmpeg binary shipped in @ffmpeg-installer/linux-x64 (works offline).
+ * timed captions and the draft's music as a generated tune (music.ts), encoded by the ffmpeg binary shipped
+ * in @ffmpeg-installer/linux-x64 (works offline).
  */
 
 export interface Slide {
@@ -30,15 +32,6 @@ export interface Caption {
   /** Font size in pixels at 720 px width (default 52). */
   size?: number;
   color?: string;
-}
-
-/** A stretch of background music; the local renderer plays a generated tune at `volume` (0..1). */
-export interface Music {
-  /** Seconds from the start of the video. */
-  start: number;
-  /** Seconds; Infinity = to the end of the video. */
-  end: number;
-  volume: number;
 }
 
 export interface RenderSpec {
@@ -107,23 +100,6 @@ export function wrapText(text: string, width: number): string {
     if (line) lines.push(line);
   }
   return lines.slice(0, 6).join("\n");
-}
-
-/**
- * A generated stand-in for the draft's music (the simulator's songs are only names): an A-major chord with
- * a slow pulse, switched on between each stretch's start and end and scaled by its volume. An `aevalsrc`
- * expression; the quotes keep its commas away from ffmpeg's filter-graph parser.
- */
-export function musicExpression(music: Music[], totalSeconds: number, timeScale = 1): string {
-  const tune = "(0.25*sin(2*PI*220*t)+0.2*sin(2*PI*277.18*t)+0.15*sin(2*PI*329.63*t))*(0.6+0.4*sin(2*PI*1.5*t))";
-  const parts = music
-    .filter((m) => m.volume > 0 && m.end > m.start)
-    .map((m) => {
-      const start = (m.start * timeScale).toFixed(3);
-      const end = (Math.min(m.end, totalSeconds / timeScale) * timeScale).toFixed(3);
-      return `${Math.min(1, m.volume).toFixed(3)}*between(t,${start},${end})*${tune}`;
-    });
-  return parts.length > 0 ? parts.join("+") : "0";
 }
 
 const hex = (color: string) => `0x${color.replace(/^#/, "").slice(0, 6).padEnd(6, "0")}`;
@@ -195,26 +171,7 @@ export async function renderMp4(spec: RenderSpec): Promise<Buffer> {
       }
     }
     // 3. The draft's music as a real audio stream (AAC), as long as the video.
-    const seconds = total * scale;
-    const audio =
-      spec.music && spec.music.length > 0
-        ? [
-            "-f",
-            "lavfi",
-            "-i",
-            `aevalsrc=exprs='${musicExpression(spec.music, seconds, scale)}':s=44100:d=${seconds.toFixed(3)}`,
-            "-map",
-            "0:v",
-            "-map",
-            "1:a",
-            "-c:a",
-            "aac",
-            "-b:a",
-            "96k",
-            "-t",
-            seconds.toFixed(3),
-          ]
-        : [];
+    const audio = audioArgs(spec.music ?? [], total * scale, scale);
     // 4. Encode: still frames compress to almost nothing, so the result stays small (≈ 100-500 KB).
     await run(
       ffmpeg,
