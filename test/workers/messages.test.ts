@@ -46,6 +46,11 @@ const SAMPLES: Record<string, unknown[]> = {
   ],
   "operator.chatBlocked": [EVIL],
   "operator.chatUnblocked": [EVIL],
+  // issue 14: two-stage generation
+  "twoStage.rawClipLink": [URL_EVIL],
+  "twoStage.extrasOffer": [
+    [{ kind: "music", label: EVIL }, { kind: "title", label: "Harbor Lights" }, { kind: "text" }, { kind: "effect" }],
+  ],
 };
 
 /** Every leaf as [path, value]. */
