@@ -1,6 +1,14 @@
 import type { Sim } from "./context";
-import { generateVideoTrack, postProduce, TT, totalMs, tracks } from "./draft";
+import { generateVideoTrack, TT, totalMs, tracks } from "./draft";
 import { applyEdit } from "./edit";
+import {
+  asksToRemoveExtras,
+  describeExtras,
+  type PostProduction,
+  pickExtras,
+  postProduce,
+  removeExtras,
+} from "./post-production";
 import { HEARTBEAT_FORMS, type TurnEvent } from "./sse";
 import type { Session } from "./state";
 
@@ -49,11 +57,18 @@ export function planTurn(sim: Sim, session: Session, text: string, kind: TurnKin
         ? edit(sim, session, text)
         : reply(sim, session, text);
   if (sim.rng.chance(sim.config.temporaryIssueRate)) {
-    const issue = "I encountered a temporary issue, but your project has been saved.";
+    const issue = sim.rng.pick(TEMPORARY_ISSUES);
     steps.push({ delay: 800, run: () => ({ kind: "text", text: issue }) });
   }
   return steps;
 }
+
+/** The trailing texts the real agent now and then sends after otherwise normal output (§4.4). */
+const TEMPORARY_ISSUES = [
+  "I encountered a temporary issue, but your project has been saved.",
+  "I encountered a temporary issue. Please try again if anything looks off.",
+  "Sorry, I ran into a temporary issue while finishing up.",
+];
 
 function generation(sim: Sim, session: Session, text: string): Step[] {
   const { rng } = sim;
@@ -62,7 +77,14 @@ function generation(sim: Sim, session: Session, text: string): Step[] {
   const editId = `adk-${rng.uuid()}`;
   const uploads = session.uploads.length - session.consumedUploads;
   let media = { media: 0, totalMs: 0 };
-  let post = { song: "", title: "" };
+  let post: PostProduction = {};
+  // Decided up front so the seeded sequence does not depend on timing.
+  const extras = pickExtras(sim);
+  const clipUrl = `${sim.url}/generated/${rng.hex(16)}.mp4`;
+  // The raw clip's URL is in the tool result about half the time; it is always in `generated_media` (§5).
+  const urlInResult = rng.chance(0.5);
+  const silentPost = rng.chance(sim.config.silentEditRate);
+  const words = describeExtras({}, extras);
   return [
     {
       delay: 1_500,
@@ -78,12 +100,26 @@ function generation(sim: Sim, session: Session, text: string): Step[] {
     {
       delay: 0,
       run: () => {
+        const known = session.generatedMedia.length;
         media = generateVideoTrack(session, rng, text);
+        // The raw clip is served by the simulator (sim/nemo/generated.ts). A generation without uploads
+        // already listed its clip: it gets the served URL, in the draft too, so both name the same clip.
+        const listed = session.generatedMedia[known];
+        if (listed) {
+          for (const s of tracks(session.draft).find((t) => t.tt === TT.video)?.sg ?? []) {
+            if (s.m?.src === listed.url) s.m = { ...s.m, src: clipUrl };
+          }
+          listed.url = clipUrl;
+        } else session.generatedMedia.push(rawClip(clipUrl, media.totalMs));
         return {
           kind: "tool_result",
           id: genId,
           name: "generate_video_with_seedance",
-          result: { status: "success", duration: media.totalMs / 1000 },
+          result: {
+            status: "success",
+            duration: media.totalMs / 1000,
+            ...(urlInResult ? { video_url: clipUrl } : {}),
+          },
         };
       },
     },
@@ -94,7 +130,7 @@ function generation(sim: Sim, session: Session, text: string): Step[] {
           media.media > 0 ? ` made from your ${media.media} uploaded file${media.media === 1 ? "" : "s"}` : "";
         return {
           kind: "text",
-          text: `Here is your raw clip: a ${media.totalMs / 1000}-second vertical video${from}. Now I'm adding music and a title.`,
+          text: `Here is your raw clip: a ${media.totalMs / 1000}-second vertical video${from}. Now I'm adding ${words.planned}.`,
         };
       },
     },
@@ -105,10 +141,13 @@ function generation(sim: Sim, session: Session, text: string): Step[] {
         id: editId,
         name: "edit_multitrack",
         args: {
-          operations: [
-            { action: "add_bgm", name: "Lo-fi Beats", volume: 0.35 },
-            { action: "add_title", start: 0, end: 3 },
-          ],
+          operations: extras.map((extra) =>
+            extra === "bgm"
+              ? { action: "add_bgm", name: "Lo-fi Beats", volume: 0.35 }
+              : extra === "title"
+                ? { action: "add_title", start: 0, end: 3 }
+                : { action: "add_effect" },
+          ),
         },
       }),
     },
@@ -116,24 +155,36 @@ function generation(sim: Sim, session: Session, text: string): Step[] {
     {
       delay: 0,
       run: () => {
-        post = postProduce(session.draft, rng, text);
+        post = postProduce(session, rng, text, extras);
         return {
           kind: "tool_result",
           id: editId,
           name: "edit_multitrack",
-          result: { status: "success", tracks_added: 2 },
+          result: { status: "success", tracks_added: extras.length },
         };
       },
     },
-    {
-      delay: 1_000,
-      run: () => ({
-        kind: "text",
-        text: `I added background music ("${post.song}") and a title ("${post.title}"). Click the Export button to download your video, or open the timeline panel to preview it.`,
-      }),
-    },
+    // Post-production is an edit_multitrack run: like other edits it sometimes ends without text (§4.4).
+    ...(silentPost
+      ? []
+      : [
+          {
+            delay: 1_000,
+            run: (): TurnEvent => ({
+              kind: "text",
+              text: `I added ${describeExtras(post, extras).finished}. Click the Export button to download your video, or open the timeline panel to preview it.`,
+            }),
+          },
+        ]),
   ];
 }
+
+const rawClip = (url: string, ms: number) => ({
+  type: "video",
+  tool: "generate_video_with_seedance",
+  url,
+  duration: ms / 1000,
+});
 
 const GUI_TAILS = [
   "",
@@ -154,7 +205,7 @@ function edit(sim: Sim, session: Session, text: string): Step[] {
     {
       delay: 0,
       run: () => {
-        changes = applyEdit(session.draft, text, rng);
+        changes = asksToRemoveExtras(text) ? removeExtras(session) : applyEdit(session.draft, text, rng);
         return { kind: "tool_result", id, name: "edit_multitrack", result: { status: "success", changes } };
       },
     },

@@ -1,4 +1,5 @@
 /** NemoVideo mega-api simulator: a strict local stand-in for the service no machine here can reach. */
+export { generatedClipSha256 } from "./generated";
 export { startNemoSim } from "./server";
 export { parseSseText, type SseFrame } from "./sse-text";
 export type {
@@ -10,6 +11,7 @@ export type {
   Fault,
   NemoSim,
   NemoSimOptions,
+  PostExtra,
   RecordedRequest,
   RenderInfo,
   RenderShape,

@@ -1,5 +1,6 @@
 import { anonymousToken, claimToken, createSession, credits, state } from "./account-routes";
 import type { Sim } from "./context";
+import { generatedClip } from "./generated";
 import type { Ctx } from "./http";
 import { renderCancel, renderDownload, renderOutput, renderStatus, renderSubmit } from "./render-routes";
 import { runSse } from "./run-sse";
@@ -64,6 +65,8 @@ const ROUTES: Route[] = [
     handler: renderDownload,
   },
   { methods: ["GET", "HEAD"], pattern: /^\/render-result\/(?<file>[^/]+)$/, endpoint: "output", handler: renderOutput },
+  // Issue 14: a generation's raw clip, served where its tool result and `generated_media` point.
+  { methods: ["GET", "HEAD"], pattern: /^\/generated\/(?<file>[^/]+)$/, endpoint: "output", handler: generatedClip },
 ];
 
 export type Match =

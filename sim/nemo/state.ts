@@ -1,11 +1,13 @@
 import { ids, type Rng } from "./random";
-import type { Dialect, Draft, NemoSimOptions, RenderShape, TurnCosts, UploadRecord } from "./types";
+import type { Dialect, Draft, NemoSimOptions, PostExtra, RenderShape, TurnCosts, UploadRecord } from "./types";
 
 /** Options with every default filled in; read once at start. */
 export interface SimConfig {
   timeScale: number;
   silentEditRate: number;
   temporaryIssueRate: number;
+  /** Issue 14: fixed post-production extras; undefined = a seeded mix per generation. */
+  extras?: PostExtra[];
   initialCredits: number;
   costs: TurnCosts;
   /** Share of sessions whose drafts are sent with drifted field types (drift.ts). */
@@ -35,6 +37,7 @@ export function resolveConfig(o: NemoSimOptions, seed: number): SimConfig {
     temporaryIssueRate: o.temporaryIssueRate ?? 0.03,
     // As the spec gives them (nemo-api.md §1, §7): 100 free credits, ~100 a generation, ~50 an edit, export
     // free. A long conversation needs more credits: tests and `npm start` pass `initialCredits`.
+    ...(o.extras ? { extras: o.extras } : {}),
     initialCredits: o.initialCredits ?? 100,
     costs: { generation: 100, edit: 50, text: 2, ...o.costs },
     driftRate: o.driftRate ?? 0.3,

@@ -129,6 +129,9 @@ export interface RenderInfo {
   completedAt?: number;
 }
 
+/** An extra track the backend's post-production may add after a generation. */
+export type PostExtra = "bgm" | "title" | "effect";
+
 export interface TurnCosts {
   generation: number;
   edit: number;
@@ -149,6 +152,12 @@ export interface NemoSimOptions {
   /** Probability of a trailing "I encountered a temporary issue" text (default 0.03). */
   temporaryIssueRate?: number;
   /** Credits of a new anonymous user (default 100, as the spec says). */
+  /**
+   * Issue 14: what the backend adds on its own after a generation (§4.4, two-stage generation). Default:
+   * a seeded mix of background music, a title and an effect (at least one). Tests that assert exact tracks
+   * pin it, e.g. `["bgm", "title"]`.
+   */
+  extras?: PostExtra[];
   initialCredits?: number;
   /** Credits a turn costs (default generation 100, edit 50, text 2; export is free). */
   costs?: Partial<TurnCosts>;

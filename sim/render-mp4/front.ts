@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, request, type ServerResponse } from
 import type { AddressInfo } from "node:net";
 import type { Draft } from "../nemo/types";
 import { type ImageLookup, planFromDraft } from "./plan";
+import { clipsOfState, GENERATED, replacingStream } from "./raw-clips";
 import { renderMp4 } from "./render";
 
 /**
@@ -47,12 +48,17 @@ const SUBMIT = /^\/api\/render\/proxy\/lambda\/?$/;
 const STATUS = /^\/api\/render\/proxy\/lambda\/([^/]+)\/?$/;
 const DOWNLOAD = /^\/api\/render\/proxy\/([^/]+)\/download\/?$/;
 const OUTPUT = /^\/render-result\/([^/]+)\.mp4$/;
+const RUN_SSE = /^\/run_sse$/;
+const STATE = /^\/api\/state\/nemo_agent\/[^/]+\/[^/]+\/latest$/;
 const HOP_BY_HOP = new Set(["connection", "keep-alive", "transfer-encoding", "upgrade", "proxy-connection", "te"]);
 
 export async function startRenderFront(options: RenderFrontOptions): Promise<RenderFront> {
   const upstream = new URL(options.upstream);
   const renders = new Map<string, Promise<RenderedVideo | undefined>>();
   const bySha = new Map<string, Buffer>();
+  /** Raw clips (issue 14): the draft each was made from, by path, and their encodings. */
+  const clipDrafts = new Map<string, Draft>();
+  const clipVideos = new Map<string, Promise<Buffer | undefined>>();
   let selfUrl = "";
 
   function encode(renderId: string, draft: Draft | undefined): Promise<RenderedVideo | undefined> {
@@ -104,10 +110,11 @@ export async function startRenderFront(options: RenderFrontOptions): Promise<Ren
     return headers;
   }
 
-  function pipeBack(upstreamRes: IncomingMessage, res: ServerResponse): void {
-    res.writeHead(upstreamRes.statusCode ?? 502, copyHeaders(upstreamRes));
+  function pipeBack(upstreamRes: IncomingMessage, res: ServerResponse, rewrite = false): void {
+    res.writeHead(upstreamRes.statusCode ?? 502, copyHeaders(upstreamRes, rewrite ? ["content-length"] : []));
     res.flushHeaders();
-    upstreamRes.pipe(res);
+    if (rewrite) upstreamRes.pipe(replacingStream(options.upstream, selfUrl)).pipe(res);
+    else upstreamRes.pipe(res);
     // A socket the simulator destroyed on purpose (a fault) is destroyed here too.
     upstreamRes.on("close", () => {
       if (!upstreamRes.complete) res.destroy();
@@ -155,6 +162,39 @@ export async function startRenderFront(options: RenderFrontOptions): Promise<Ren
         "content-length": String(Buffer.byteLength(text)),
       });
       res.end(text);
+      return;
+    }
+
+    // Agent streams name raw clips by the simulator's address: it becomes the front's (issue 14).
+    if (method === "POST" && RUN_SSE.test(path)) return pipeBack(await forward(req), res, true);
+    if (method === "GET" && STATE.test(path)) {
+      const upstreamRes = await forward(req);
+      const text = (await readAll(upstreamRes)).toString("utf8").split(options.upstream).join(selfUrl);
+      for (const [clip, draft] of clipsOfState(text)) clipDrafts.set(clip, draft);
+      res.writeHead(upstreamRes.statusCode ?? 502, {
+        ...copyHeaders(upstreamRes, ["content-length"]),
+        "content-length": String(Buffer.byteLength(text)),
+      });
+      res.end(text);
+      return;
+    }
+    const draft = (method === "GET" || method === "HEAD") && GENERATED.test(path) ? clipDrafts.get(path) : undefined;
+    if (draft) {
+      const upstreamRes = await forward(req);
+      if (upstreamRes.statusCode !== 200) return pipeBack(upstreamRes, res);
+      upstreamRes.destroy();
+      let video = clipVideos.get(path);
+      if (!video) {
+        video = renderMp4(planFromDraft(draft, options.lookupImage)).catch((error: unknown) => {
+          options.onError?.(error);
+          return undefined;
+        });
+        clipVideos.set(path, video);
+      }
+      const bytes = await video;
+      if (!bytes) return pipeBack(await forward(req), res);
+      res.writeHead(200, { "content-type": "video/mp4", "content-length": String(bytes.byteLength) });
+      res.end(method === "HEAD" ? undefined : bytes);
       return;
     }
 

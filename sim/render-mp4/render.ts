@@ -4,10 +4,12 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { audioArgs, type Music } from "./music";
 
 /**
  * Real, playable MP4s for the local stack: a vertical slideshow of still images (or colour cards) with
- * timed captions, encoded by the ffmpeg binary shipped in @ffmpeg-installer/linux-x64 (works offline).
+ * timed captions and the draft's music as a generated tune (music.ts), encoded by the ffmpeg binary shipped
+ * in @ffmpeg-installer/linux-x64 (works offline).
  */
 
 export interface Slide {
@@ -35,6 +37,8 @@ export interface Caption {
 export interface RenderSpec {
   slides: Slide[];
   captions?: Caption[];
+  /** Background music: without any, the MP4 has no audio stream (a silent draft stays silent). */
+  music?: Music[];
   width?: number;
   height?: number;
   fps?: number;
@@ -46,6 +50,7 @@ const PALETTE = ["#FF2D55", "#0A84FF", "#30D158", "#FF9F0A", "#BF5AF2", "#FFD60A
 const BACKGROUND = "#111827";
 const FONT_CANDIDATES = [
   "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
+  "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
   "/usr/share/fonts/truetype/liberation/LiberationSans-Bold.ttf",
   "/usr/share/fonts/truetype/noto/NotoSans-Bold.ttf",
   "/usr/share/fonts/TTF/DejaVuSans-Bold.ttf",
@@ -165,7 +170,9 @@ export async function renderMp4(spec: RenderSpec): Promise<Buffer> {
         );
       }
     }
-    // 3. Encode: still frames compress to almost nothing, so the result stays small (≈ 100-500 KB).
+    // 3. The draft's music as a real audio stream (AAC), as long as the video.
+    const audio = audioArgs(spec.music ?? [], total * scale, scale);
+    // 4. Encode: still frames compress to almost nothing, so the result stays small (≈ 100-500 KB).
     await run(
       ffmpeg,
       [
@@ -179,6 +186,7 @@ export async function renderMp4(spec: RenderSpec): Promise<Buffer> {
         "0",
         "-i",
         "list.txt",
+        ...audio,
         "-vf",
         filters.join(","),
         "-c:v",

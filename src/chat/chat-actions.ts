@@ -119,6 +119,8 @@ export function createChatActions(work: ChatWork): ChatActions {
           return;
         }
         await work.session.newProject(origin.lang);
+        // An extras choice belongs to the old project: its buttons must not act on the new one.
+        await work.extras.clear();
         await sender.send(texts.newProjectDone);
       });
     },
@@ -189,6 +191,7 @@ export function createChatActions(work: ChatWork): ChatActions {
         return true;
       }
     },
+    extras: (origin, offerId, choice) => quick(origin, () => work.extras.answer(origin, offerId, choice)),
     answerCallback: async (origin, id, text) => work.senderFor(origin).answerCallback(id, text),
     addedToGroup: async (origin, botUsername) => {
       // Re-added after a removal: reachable again even when this membership was already greeted.

@@ -9,6 +9,7 @@ import { isChatAdmin } from "../telegram/chat-admins";
 import { type Lang, langFromCode, t } from "../telegram/messages";
 import { type ChatSender, ChatUnreachableError, createChatSender } from "../telegram/sender";
 import { createChatActions } from "./chat-actions";
+import { createExtrasOffers, type ExtrasOffers } from "./extras-offer";
 import type { ChatFlowDeps } from "./flow-deps";
 import { createMediaFlow, type MediaFlow } from "./media-flow";
 import { createNemoSession, type NemoSession } from "./nemo-session";
@@ -50,6 +51,7 @@ export class ChatWork {
   readonly renders: RenderFlow;
   readonly media: MediaFlow;
   readonly tokens: TokenActions;
+  readonly extras: ExtrasOffers;
   private readonly turns: TurnQueue;
   private api: Api<RawApi> | undefined;
   private username = "";
@@ -99,12 +101,14 @@ export class ChatWork {
       senderFor: (origin) => this.senderFor(origin),
       workspaceLink: (origin) => this.renders.workspaceLink(origin.lang),
     });
+    this.extras = createExtrasOffers({ ...shared, enqueue: (origin, text) => this.enqueue(origin, text) });
     this.actions = createChatActions(this);
     const endings = createTurnEndings({
       ...shared,
       renders: this.renders,
       answers: this.actions,
       offerOpen: claimLinkAudience(deps.config, { chatId: deps.chatId }) !== "nobody",
+      extras: this.extras,
     });
     this.turns = new TurnQueue({
       ...shared,

@@ -8,6 +8,7 @@ import { t } from "../telegram/messages";
 import type { ChatSender } from "../telegram/sender";
 import { countKinds } from "./media-files";
 import type { MediaFlowDeps } from "./media-flow";
+import { nameItems } from "./media-names";
 import { errorName, uploadTelegramFile } from "./media-upload";
 import { type AlbumItem, KEYS, type Origin, readKey, SCHEMAS, type UploadBatch, type UploadOutcome } from "./state";
 
@@ -149,7 +150,8 @@ export function createUploadBatches(deps: MediaFlowDeps) {
       const batch: UploadBatch = {
         id: deps.newId(),
         origin,
-        items: items.map((item) => ({ ...item })),
+        // Named when queued, so a batch resumed after an eviction uploads under the same names.
+        items: (await nameItems(storage, items)).map((item) => ({ ...item })),
         ...(caption?.trim() ? { caption: caption.trim() } : {}),
         createdAt: now(),
       };

@@ -47,6 +47,8 @@ export const ActiveTurnSchema = QueuedTurnSchema.extend({
   snapshot: optional(unknown()),
   phase: zEnum(["starting", "streaming", "recovering"]),
   sawText: boolean(),
+  /** Issue 14: the draft right after a generation's raw clip, to name the extras post-production adds. */
+  generated: optional(unknown()),
   /** The user explicitly asked for a finished video: an "Export button" reply exports at once. */
   wantsVideo: optional(boolean()),
   recheck: optional(

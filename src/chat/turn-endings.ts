@@ -1,7 +1,9 @@
 import type { InlineKeyboardMarkup } from "grammy/types";
+import type { Extra } from "../nemo/generation";
 import { CALLBACK, type ChatActions } from "../telegram/bot";
 import { type Lang, t } from "../telegram/messages";
 import type { ChatSender } from "../telegram/sender";
+import type { ExtrasOffers } from "./extras-offer";
 import type { RenderFlow } from "./render-flow";
 import type { ActiveTurn, Origin, QueuedTurn } from "./state";
 
@@ -17,6 +19,8 @@ export type TurnEndingsDeps = {
   answers: Pick<ChatActions, "timeline" | "credits">;
   /** False when no claim link may leave the bot (claimLinkAudience "nobody"): no Open button then. */
   offerOpen?: boolean;
+  /** Keep / Remove extras after a generation whose post-production added some (issue 14). */
+  extras?: Pick<ExtrasOffers, "offer">;
 };
 
 export type TurnEndings = ReturnType<typeof createTurnEndings>;
@@ -28,8 +32,14 @@ export function createTurnEndings(deps: TurnEndingsDeps) {
 
   return {
     /** What follows a finished turn: the export it asked for, or the buttons to continue. */
-    async finished(turn: ActiveTurn, actions: string[], exportable: boolean | undefined): Promise<void> {
+    async finished(
+      turn: ActiveTurn,
+      actions: string[],
+      exportable: boolean | undefined,
+      extras: Extra[] = [],
+    ): Promise<void> {
       const texts = t(turn.origin.lang);
+      if (extras.length > 0) await deps.extras?.offer(turn, extras);
       if (actions.includes("show_timeline")) await deps.answers.timeline(turn.origin);
       if (actions.includes("show_credits")) await deps.answers.credits(turn.origin);
       // Unknown (the state could not be read) is not "no": the export reads the state again and says what

@@ -1,7 +1,9 @@
+import type { Api, RawApi } from "grammy/web";
 import type { Config } from "../config";
 import { logEvent } from "../log";
 import { type ChatSender, ChatUnreachableError } from "../telegram/sender";
 import type { NemoSession } from "./nemo-session";
+import { createRawClipPreview } from "./raw-clip";
 import { recheckTurn, startRecovery } from "./recovery";
 import { type ActiveTurn, KEYS, type Origin } from "./state";
 import type { TurnEndings } from "./turn-endings";
@@ -22,6 +24,8 @@ export type TurnLifecycleDeps = {
   /** Telegram refused a send: the chat stops all its work. */
   markUnreachable: () => Promise<void>;
   log: (where: string, error: unknown) => void;
+  /** The chat's Bot API, for the raw clip preview of a generation (issue 14); without it, no preview. */
+  api?: () => Api<RawApi>;
 };
 
 /**
@@ -41,6 +45,7 @@ export function createTurnLifecycle(deps: TurnLifecycleDeps) {
           now: deps.now,
           persist: (next) => turns.saveIfCurrent(next),
           signal,
+          ...(deps.api ? { previewClip: createRawClipPreview(deps.api, deps.senderFor) } : {}),
         },
         turn,
       );
@@ -54,7 +59,9 @@ export function createTurnLifecycle(deps: TurnLifecycleDeps) {
         return;
       }
       await storage.delete(KEYS.turn);
-      if (outcome.kind === "done") await deps.endings.finished(latest, outcome.actions, outcome.exportable);
+      if (outcome.kind === "done") {
+        await deps.endings.finished(latest, outcome.actions, outcome.exportable, outcome.extras);
+      }
     },
 
     /** Reads NemoVideo for a recovering turn; true when the turn ended (done or failed), so the next may start. */

@@ -7,12 +7,20 @@ import {
   NemoRateLimitedError,
   NemoTransportError,
 } from "../nemo/errors";
+import {
+  type Extra,
+  extrasAdded,
+  isGenerationTool,
+  mentionsTemporaryIssue,
+  withoutTemporaryIssue,
+} from "../nemo/generation";
 import { type GuiAction, translateAgentText } from "../nemo/gui";
 import { t } from "../telegram/messages";
-import type { ChatSender } from "../telegram/sender";
+import { type ChatSender, ChatUnreachableError } from "../telegram/sender";
 import { splitMessage } from "../telegram/text";
 import { AnonymousTokensExhaustedError, OwnTokenNeededError, OwnTokenRefusedError } from "./account-errors";
 import type { NemoSession } from "./nemo-session";
+import { type RawClipPreview, rawClipUrl, rawDraftOf } from "./raw-clip";
 import type { ActiveTurn } from "./state";
 
 export type TurnDeps = {
@@ -23,12 +31,16 @@ export type TurnDeps = {
   /** Persists the turn's progress so an evicted object can resume from it. */
   persist: (turn: ActiveTurn) => Promise<void>;
   signal?: AbortSignal;
+  /** Sends a generation's raw clip into the chat as soon as it exists (issue 14). */
+  previewClip?: RawClipPreview;
 };
 
 /** How a turn ended, for the Durable Object to decide what comes next. */
 export type TurnOutcome =
   /** `exportable` is undefined when the state could not be read after the turn: unknown, not "no". */
-  { kind: "done"; actions: GuiAction[]; exportable: boolean | undefined } | { kind: "recover" } | { kind: "stopped" };
+  | { kind: "done"; actions: GuiAction[]; exportable: boolean | undefined; extras?: Extra[] }
+  | { kind: "recover" }
+  | { kind: "stopped" };
 
 /**
  * One agent turn over /run_sse. The message is sent at most once: once the request may have reached the
@@ -56,6 +68,23 @@ export async function runAgentTurn(deps: TurnDeps, initial: ActiveTurn): Promise
   }
 
   const actions = new Set<GuiAction>();
+  /** A tool finished: a "temporary issue" remark after this is a trailing one and is dropped (§4.4). */
+  let sawToolResult = false;
+  /** Stage one of a generation is done: remember the draft (to name the extras added next), show the clip. */
+  const generated = async (result: unknown) => {
+    const state = await session
+      .read(lang, (project) => project.client.state(project.record.sessionId))
+      .catch(() => undefined);
+    // Unread, the extras cannot be told from what was there before: then none are named.
+    if (state) await save({ generated: rawDraftOf(state) ?? {} });
+    const url = rawClipUrl(result, state);
+    // A preview that cannot be sent must not cost the turn; a chat that blocked the bot still stops it.
+    if (url && deps.previewClip) {
+      await deps.previewClip(turn.origin, url).catch((error: unknown) => {
+        if (error instanceof ChatUnreachableError) throw error;
+      });
+    }
+  };
   let stage = texts.working;
   let lastStatusAt = now();
   let lastMeaningfulAt = now();
@@ -106,8 +135,13 @@ export async function runAgentTurn(deps: TurnDeps, initial: ActiveTurn): Promise
             await sender.edit(turn.statusMessageId, stage);
           }
           await sender.action(/video|seedance/i.test(event.name) ? "upload_video" : "typing");
+        } else if (event.kind === "tool_result") {
+          sawToolResult = true;
+          if (isGenerationTool(event.name)) await generated(event.result);
         } else if (event.kind === "text") {
-          const translated = translateAgentText(event.text);
+          // "I encountered a temporary issue" after normal output is noise, not an error (§4.4).
+          const trailing = mentionsTemporaryIssue(event.text) && (turn.sawText || sawToolResult);
+          const translated = translateAgentText(trailing ? "" : withoutTemporaryIssue(event.text));
           for (const action of translated.actions) actions.add(action);
           if (translated.text.trim()) {
             // In groups the first answer quotes the message that asked, so members see whom it answers.
@@ -158,23 +192,34 @@ export async function runAgentTurn(deps: TurnDeps, initial: ActiveTurn): Promise
     // may still be on its way and goes to recovery.
     const changes = diffDrafts(turn.snapshot, after.draft);
     if (changes.length === 0) return { kind: "recover" };
+    const extras = extrasOf(turn, after);
     await sender.send(
       texts.silentTurnReport(formatChanges(changes, lang), suggestNextSteps(after.draft, changes, lang)),
     );
     await clearStatus(deps, turn);
-    return { kind: "done", actions: [...actions], exportable: isExportable(after.draft) };
+    return {
+      kind: "done",
+      actions: [...actions],
+      exportable: isExportable(after.draft),
+      extras,
+    };
   }
   await clearStatus(deps, turn);
   const draft = await session
     .read(lang, (project) => project.client.state(project.record.sessionId))
-    .then((state) => state.draft)
-    .then((value) => ({ read: true as const, draft: value }))
-    .catch(() => ({ read: false as const, draft: undefined }));
+    .then((state) => ({ read: true as const, draft: state.draft, state }))
+    .catch(() => ({ read: false as const, draft: undefined, state: undefined }));
   return {
     kind: "done",
     actions: [...actions],
     exportable: draft.read ? (draft.draft ? isExportable(draft.draft) : false) : undefined,
+    extras: draft.state ? extrasOf(turn, draft.state) : [],
   };
+}
+
+/** What post-production added after this turn's generation, if the turn generated anything. */
+function extrasOf(turn: ActiveTurn, after: { raw?: unknown; draft?: unknown }): Extra[] {
+  return turn.generated === undefined ? [] : extrasAdded(turn.generated, rawDraftOf(after));
 }
 
 async function clearStatus(deps: TurnDeps, turn: ActiveTurn) {

@@ -28,6 +28,8 @@ export interface ChatActions {
   language(origin: Origin, choice?: Lang): Promise<void>;
   retry(origin: Origin, turnId: string): Promise<void>;
   retryRender(origin: Origin): Promise<void>;
+  /** Issue 14: Keep or Remove the extras a generation's post-production added (`offerId` names the offer). */
+  extras(origin: Origin, offerId: string, choice: "keep" | "remove"): Promise<void>;
   answerCallback(origin: Origin, callbackQueryId: string, text?: string): Promise<void>;
   /** /token: the user's own NemoVideo token (issue 17.3); `messageId` is the command's message. */
   token(origin: Origin, argument: string, messageId: number, isPrivate: boolean): Promise<void>;
@@ -69,6 +71,7 @@ export const CALLBACK = {
   retryTurn: (turnId: string) => `x:retry:${turnId}`,
   retryRender: "x:render:retry",
   language: (lang: Lang) => `x:lang:${lang}`,
+  extras: (choice: "keep" | "remove", offerId: string) => `x:extras:${choice}:${offerId}`,
 } as const;
 
 /** A short tag of a project for callback data (≤ 64 bytes in all): the tail of its session id. */
@@ -231,6 +234,11 @@ function callbackAction(data: string, origin: Origin, actions: ChatActions): (()
     const turnId = retry[1];
     return () => actions.retry(origin, turnId);
   }
+  const extras = /^x:extras:(keep|remove):(.+)$/.exec(data);
+  if (extras?.[2]) {
+    const [choice, offerId] = [extras[1] === "keep" ? "keep" : "remove", extras[2]] as const;
+    return () => actions.extras(origin, offerId, choice);
+  }
   if (data === CALLBACK.language("en")) return () => actions.language(origin, "en");
   if (data === CALLBACK.language("zh")) return () => actions.language(origin, "zh");
   return undefined;
@@ -240,6 +248,10 @@ function update_id(ctx: Context): number {
   return ctx.update.update_id;
 }
 
+/**
+ * The media of a message. Only names Telegram gives are kept: a file without one is named for people
+ * ("Photo 1", "Clip 2") when it is queued for upload (src/chat/media-names.ts), never after a message id.
+ */
 function mediaOf(ctx: Context, updateId: number): Omit<MediaMessage, "caption" | "addressed"> | undefined {
   const message = ctx.message;
   if (!message) return undefined;
@@ -254,7 +266,6 @@ function mediaOf(ctx: Context, updateId: number): Omit<MediaMessage, "caption" |
       fileId: largest.file_id,
       fileSize: largest.file_size,
       mimeType: "image/jpeg",
-      fileName: `photo_${message.message_id}.jpg`,
       ...common,
     };
   }
@@ -264,7 +275,7 @@ function mediaOf(ctx: Context, updateId: number): Omit<MediaMessage, "caption" |
       kind: "animation",
       fileId: a.file_id,
       fileSize: a.file_size,
-      fileName: a.file_name ?? `animation_${message.message_id}.mp4`,
+      fileName: a.file_name,
       mimeType: a.mime_type ?? "video/mp4",
       ...common,
     };
@@ -275,7 +286,7 @@ function mediaOf(ctx: Context, updateId: number): Omit<MediaMessage, "caption" |
       kind: "video",
       fileId: v.file_id,
       fileSize: v.file_size,
-      fileName: v.file_name ?? `video_${message.message_id}.mp4`,
+      fileName: v.file_name,
       mimeType: v.mime_type ?? "video/mp4",
       ...common,
     };
@@ -286,7 +297,7 @@ function mediaOf(ctx: Context, updateId: number): Omit<MediaMessage, "caption" |
       kind: "audio",
       fileId: a.file_id,
       fileSize: a.file_size,
-      fileName: a.file_name ?? `audio_${message.message_id}.mp3`,
+      fileName: a.file_name,
       mimeType: a.mime_type ?? "audio/mpeg",
       ...common,
     };
@@ -297,7 +308,7 @@ function mediaOf(ctx: Context, updateId: number): Omit<MediaMessage, "caption" |
       kind: "document",
       fileId: d.file_id,
       fileSize: d.file_size,
-      fileName: d.file_name ?? `file_${message.message_id}`,
+      fileName: d.file_name,
       mimeType: d.mime_type,
       ...common,
     };

@@ -1,4 +1,5 @@
 import type { KnownField } from "../nemo/draft-fields";
+import type { Extra } from "../nemo/generation";
 import { operatorMessages } from "../operator/messages";
 import { escapeAttribute, escapeHtml } from "./text";
 
@@ -57,6 +58,23 @@ export function toolStage(name: string): ToolStage {
 }
 
 const link = (url: string, label: string) => `<a href="${escapeAttribute(url)}">${escapeHtml(label)}</a>`;
+// issue 14: the extras a generation's post-production added, named for people.
+const quotedLabel = (label: string | undefined, open: string, close: string) =>
+  label ? ` ${open}${escapeHtml(label)}${close}` : "";
+const extraEn = (e: Extra) =>
+  e.kind === "music"
+    ? `music${quotedLabel(e.label, "“", "”")}`
+    : e.kind === "title"
+      ? `the title${quotedLabel(e.label, "“", "”")}`
+      : e.kind === "text"
+        ? `the text${quotedLabel(e.label, "“", "”")}`
+        : `the effect${quotedLabel(e.label, "“", "”")}`;
+const extraZh = (e: Extra) => {
+  const word = { music: "音乐", title: "标题", text: "文字", effect: "特效" }[e.kind];
+  return e.label ? `${word}「${escapeHtml(e.label)}」` : word;
+};
+const listOf = (items: string[], and: string) =>
+  items.length <= 1 ? (items[0] ?? "") : `${items.slice(0, -1).join(", ")} ${and} ${items[items.length - 1]}`;
 const bold = (text: string) => `<b>${escapeHtml(text)}</b>`;
 const num = (n: number) =>
   Number.isFinite(n) ? Math.round(n).toLocaleString("en-US", { maximumFractionDigits: 0 }) : "?";
@@ -214,6 +232,17 @@ const en = {
   unknownCommand: "I don't know that command. /help lists what I can do.",
   /** The answer to a button this version no longer knows (callback answers are plain text, ≤200 chars). */
   buttonExpired: "This button is no longer active. Send /help to see what I can do.",
+  // --- issue 14: two-stage generation (the raw clip at once, then the extras the backend added itself) ---
+  twoStage: {
+    rawClipCaption: "🎞 Your raw clip, before the finishing touches.",
+    rawClipLink: (url: string) => `🎞 Your raw clip is ready: ${link(url, "watch it")}`,
+    extrasOffer: (extras: Extra[]) =>
+      `✨ After generating, NemoVideo added on its own: ${listOf(extras.map(extraEn), "and")}.\nKeep them, or remove them and keep just the generated clip?`,
+    keep: "👍 Keep",
+    remove: "🧹 Remove extras",
+    kept: "👍 Keeping them.",
+    expired: "That choice is no longer active — the project has changed since.",
+  },
   buttons: {
     export: "🎬 Export",
     timeline: "🧾 Timeline",
@@ -475,6 +504,17 @@ const zh: Messages = {
   retryExpired: "这个重试已过期 — 请重新发送你的请求。",
   unknownCommand: "我不认识这个命令。发送 /help 查看我能做什么。",
   buttonExpired: "这个按钮已失效。发送 /help 查看我能做什么。",
+  // --- issue 14: two-stage generation (the raw clip at once, then the extras the backend added itself) ---
+  twoStage: {
+    rawClipCaption: "🎞 这是原始片段（尚未加工）。",
+    rawClipLink: (url: string) => `🎞 原始片段已生成：${link(url, "观看")}`,
+    extrasOffer: (extras: Extra[]) =>
+      `✨ 在原始片段之上，NemoVideo 自动添加了：${extras.map(extraZh).join("、")}。\n保留它们，还是移除、只保留片段？`,
+    keep: "👍 保留",
+    remove: "🧹 移除附加内容",
+    kept: "👍 好的，保留。",
+    expired: "这个选择已失效 — 项目已经变化。",
+  },
   buttons: {
     export: "🎬 导出",
     timeline: "🧾 时间线",

@@ -68,6 +68,12 @@ async function makePhotos(dir: string): Promise<string[]> {
   return files;
 }
 
+/**
+ * A video message (it has controls); a generation's raw clip preview is an animation (autoplay, looping,
+ * no controls), which is not the returned video.
+ */
+const ROW_VIDEO = ".row.in video[controls]";
+
 describe.skipIf(!hasChromium && !inCi)("the local web chat in Chromium", () => {
   let stack: LocalStack | undefined;
   let context: BrowserContext | undefined;
@@ -137,7 +143,7 @@ describe.skipIf(!hasChromium && !inCi)("the local web chat in Chromium", () => {
       // The bot answers; press Export if it asks for it; progress shows until the video arrives.
       let pressedExport = false;
       const deadline = Date.now() + 45_000;
-      while ((await page.locator(".row.in video").count()) === 0) {
+      while ((await page.locator(ROW_VIDEO).count()) === 0) {
         if (Date.now() > deadline) throw new Error(`no video within 45 s; the bot said:\n${[...seen].join("\n---\n")}`);
         await remember();
         const exportButton = page.locator(".kb-button", { hasText: /export/i }).last();
@@ -152,7 +158,7 @@ describe.skipIf(!hasChromium && !inCi)("the local web chat in Chromium", () => {
       expect([...seen].some((text) => /\d+\s*%|⏳|render/i.test(text))).toBe(true);
 
       // The <video> plays: metadata loads, it has a duration and a frame size, and time advances.
-      const video = page.locator(".row.in video").last();
+      const video = page.locator(ROW_VIDEO).last();
       await video.scrollIntoViewIfNeeded();
       const played = await video.evaluate(
         (element: HTMLVideoElement) =>

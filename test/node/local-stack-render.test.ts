@@ -10,6 +10,7 @@ import { acquireToken, authHeaders, createSession, readState, runTurn } from "..
 import {
   ffmpegAvailable,
   ffmpegPath,
+  findFont,
   planFromDraft,
   type RenderFront,
   renderMp4,
@@ -68,6 +69,56 @@ async function frameColour(bytes: Uint8Array, seconds: number): Promise<number[]
       { encoding: "buffer" },
     );
     return [...stdout.subarray(0, 3)];
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Average colour of a region (`crop` = w:h:x:y in pixels) of the frame at `seconds`, as [r, g, b]. */
+async function regionColour(bytes: Uint8Array, seconds: number, crop: string): Promise<number[]> {
+  const dir = await mkdtemp(join(tmpdir(), "region-"));
+  try {
+    await writeFile(join(dir, "in.mp4"), bytes);
+    const { stdout } = await run(
+      ffmpegPath(),
+      [
+        "-hide_banner",
+        "-loglevel",
+        "error",
+        "-ss",
+        String(seconds),
+        "-i",
+        join(dir, "in.mp4"),
+        "-frames:v",
+        "1",
+      ].concat(["-vf", `crop=${crop},scale=1:1`, "-f", "rawvideo", "-pix_fmt", "rgb24", "-"]),
+      { encoding: "buffer" },
+    );
+    return [...stdout.subarray(0, 3)];
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** The MP4's audio stream as ffmpeg reports it, and its mean volume in dB (volumedetect). */
+async function audioOf(bytes: Uint8Array): Promise<{ stream: string | undefined; meanDb: number | undefined }> {
+  const dir = await mkdtemp(join(tmpdir(), "audio-"));
+  try {
+    await writeFile(join(dir, "in.mp4"), bytes);
+    const { stderr } = await run(ffmpegPath(), [
+      "-hide_banner",
+      "-i",
+      join(dir, "in.mp4"),
+      "-map",
+      "0:a?",
+      "-af",
+      "volumedetect",
+      "-f",
+      "null",
+      "-",
+    ]);
+    const mean = /mean_volume: (-?[\d.]+) dB/.exec(stderr)?.[1];
+    return { stream: /Stream #0:\d+.*?: Audio: ([^\n]+)/.exec(stderr)?.[1], meanDb: mean ? Number(mean) : undefined };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -156,6 +207,75 @@ describe.skipIf(!ffmpegAvailable())("real MP4 renders for the local stack", () =
     ]);
   });
 
+  it("reads the draft's text style and music under every spelling the simulator emits", () => {
+    const plan = planFromDraft(
+      {
+        t: [
+          { tt: 0, sg: [{ st: 0, d: 4000, m: { name: "Generated clip" } }] },
+          { tt: "1", sg: [{ st: "0", d: "4000", m: { name: "Lo-fi Beats", volume: "35%" } }] },
+          {
+            tt: 7,
+            m: { name: "Title" },
+            sg: [
+              { st: 0, d: 2000, m: { text: { content: "Harbor Lights" }, colour: "#ff3b30", font_size: "72px" } },
+              { st: 2000, d: 1000, m: { text: "Caption", fontColor: "yellow", fontSize: 30, position: "top" } },
+              { st: 3000, d: 1000, m: { text: "Middle", color: "#0A84FF", size: 40, position: "center" } },
+            ],
+          },
+        ],
+      } as never,
+      () => undefined,
+    );
+    expect(plan.music).toEqual([{ start: 0, end: 4, volume: 0.35 }]);
+    expect(plan.captions).toEqual([
+      { text: "Harbor Lights", start: 0, end: 2, position: "top", size: 72, color: "#FF3B30" },
+      { text: "Caption", start: 2, end: 3, position: "top", size: 30, color: "#FFD60A" },
+      { text: "Middle", start: 3, end: 4, position: "middle", size: 40, color: "#0A84FF" },
+    ]);
+  });
+
+  it("plays the draft's BGM as a real audio stream at its volume; a draft without music stays silent", async () => {
+    const draft = (volume: unknown, withMusic = true) =>
+      planFromDraft(
+        {
+          t: [
+            { tt: 0, sg: [{ st: 0, d: 3000, m: { name: "Generated clip" } }] },
+            ...(withMusic
+              ? [{ tt: 1, m: { name: "BGM" }, sg: [{ st: 0, d: 3000, m: { name: "Lo-fi Beats", volume } }] }]
+              : []),
+          ],
+        } as never,
+        () => undefined,
+      );
+    const quiet = await audioOf(await renderMp4(draft(0.35)));
+    const loud = await audioOf(await renderMp4(draft("70%")));
+    const silent = await audioOf(await renderMp4(draft(0, false)));
+    expect(quiet.stream).toMatch(/^aac/);
+    expect(loud.stream).toMatch(/^aac/);
+    // Twice the volume is +6 dB.
+    expect((loud.meanDb ?? 0) - (quiet.meanDb ?? 0)).toBeGreaterThan(5);
+    expect((loud.meanDb ?? 0) - (quiet.meanDb ?? 0)).toBeLessThan(7);
+    expect(quiet.meanDb).toBeGreaterThan(-40);
+    expect(silent.stream).toBeUndefined();
+  });
+
+  it.skipIf(!findFont())("draws each text track with its text, colour, position and timing", async () => {
+    const base = { slides: [{ seconds: 4, color: "#000000" }] };
+    const red = { text: "HARBOR LIGHTS", start: 0, end: 2, position: "top" as const, size: 90, color: "#FF3B30" };
+    const plain = await renderMp4(base);
+    const titled = await renderMp4({ ...base, captions: [red] });
+    // The top band (where "top" sits) turns red while the title shows, and only then.
+    const band = "720:200:0:90";
+    const [r, g] = await regionColour(titled, 1, band);
+    expect(r).toBeGreaterThan((g ?? 0) + 15);
+    // Alike up to the encoder's noise of a unit or two.
+    const alike = (a: number[], b: number[]) => a.every((value, i) => Math.abs(value - (b[i] ?? 0)) <= 4);
+    expect(alike(await regionColour(titled, 3, band), await regionColour(plain, 3, band))).toBe(true);
+    // Nothing is drawn at the bottom: the position is honoured.
+    const bottom = "720:200:0:900";
+    expect(alike(await regionColour(titled, 1, bottom), await regionColour(plain, 1, bottom))).toBe(true);
+  });
+
   it("fronts the simulator: streams turns through, and serves a slideshow of the uploaded photos as the render", async () => {
     const { token } = await acquireToken(front.url, randomUUID());
     const { sessionId } = await createSession(front.url, token);
@@ -180,6 +300,14 @@ describe.skipIf(!ffmpegAvailable())("real MP4 renders for the local stack", () =
 
     const state = await readState(front.url, token, sessionId);
     const draft = state.data.state.draft;
+    // The generation's raw clip is named by the front's address, in the stream and the state, and is a real
+    // video of the photos alone: no music yet (post-production comes after it).
+    expect(JSON.stringify(turn.events)).not.toContain(sim.url);
+    const clipUrl = String(state.data.state.generated_media.at(-1)?.url);
+    expect(clipUrl).toMatch(new RegExp(`^${front.url}/generated/[0-9a-f]+\\.mp4$`));
+    const clip = new Uint8Array(await (await fetch(clipUrl)).arrayBuffer());
+    expect(await probe(clip)).toMatchObject({ width: 720, height: 1280, codec: "h264" });
+    expect((await audioOf(clip)).stream).toBeUndefined();
     const renderId = `render_${randomUUID()}`;
     const submitted = await fetch(`${front.url}/api/render/proxy/lambda`, {
       method: "POST",

@@ -17,7 +17,8 @@ async function newSession(sim: NemoSim) {
 describe("ADK dialect (default)", () => {
   let sim: NemoSim;
   beforeAll(async () => {
-    sim = await startNemoSim({ ...FAST, silentEditRate: 0 });
+    // The exact extras are asserted below: pinned (by default they vary per generation).
+    sim = await startNemoSim({ ...FAST, silentEditRate: 0, extras: ["bgm", "title"] });
   });
   afterAll(() => sim.close());
 

@@ -58,6 +58,11 @@ const SAMPLES: Record<string, unknown[]> = {
   "accounts.statsLine": [{ state: "capped", lastRefusalAt: EVIL }],
   "operator.chatBlocked": [EVIL],
   "operator.chatUnblocked": [EVIL],
+  // issue 14: two-stage generation
+  "twoStage.rawClipLink": [URL_EVIL],
+  "twoStage.extrasOffer": [
+    [{ kind: "music", label: EVIL }, { kind: "title", label: "Harbor Lights" }, { kind: "text" }, { kind: "effect" }],
+  ],
 };
 
 /** Every leaf as [path, value]. */
