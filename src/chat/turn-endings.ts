@@ -1,4 +1,5 @@
 import type { InlineKeyboardMarkup } from "grammy/types";
+import type { Config } from "../config";
 import { CALLBACK, type ChatActions } from "../telegram/bot";
 import { type Lang, t } from "../telegram/messages";
 import type { ChatSender } from "../telegram/sender";
@@ -12,7 +13,8 @@ const FAILED_TURNS_KEPT = 20;
 export type TurnEndingsDeps = {
   storage: DurableObjectStorage;
   senderFor: (origin: Origin) => ChatSender;
-  renders: Pick<RenderFlow, "start">;
+  renders: Pick<RenderFlow, "start" | "startIfChanged">;
+  config: Pick<Config, "AUTO_EXPORT">;
   /** The quick answers a finished turn may ask for ("show_timeline", "show_credits"). */
   answers: Pick<ChatActions, "timeline" | "credits">;
 };
@@ -36,6 +38,8 @@ export function createTurnEndings(deps: TurnEndingsDeps) {
         await deps.renders.start(turn.origin);
         return;
       }
+      // AUTO_EXPORT (issue 15): a change ends in its video; its render message says the update is on its way.
+      if (deps.config.AUTO_EXPORT && exportable !== false && (await deps.renders.startIfChanged(turn.origin))) return;
       await deps.senderFor(turn.origin).send(texts.whatNext, {
         buttons: nextStepButtons(turn.origin.lang, exportable !== false),
       });
