@@ -5,7 +5,7 @@
  * predicts the finish, and the next poll goes just after it. Three guarantees:
  *  - never a gap longer than `maxIntervalMs` (the person keeps seeing progress, a stall is noticed);
  *  - never more than one poll ahead of fixed-interval polling at any moment (poll N+1 not before
- *    (N - 1) · maxIntervalMs after submit), so per render the bot makes as many requests as fixed polling
+ *    N · maxIntervalMs after submit), so per render the bot makes as many requests as fixed polling
  *    when the prediction holds, and a bad prediction cannot turn into a burst;
  *  - never closer together than `maxIntervalMs / 30` (1 s at the default).
  *
@@ -34,7 +34,13 @@ export interface PollScheduleInput {
 
 export const DEFAULT_MAX_INTERVAL_MS = 30_000;
 const DEFAULT_START_PROGRESS = 5;
-/** Poll this share of the interval after the predicted finish (1 s at 30 s): early costs a whole poll. */
+/**
+ * Poll this fraction of the predicted remaining time late, plus 1/30 of the interval (1 s at 30 s): an early
+ * poll costs a whole poll. Chosen on 4,000 modelled renders of two kinds (the simulator's linear progress with
+ * noise per tenth, and the unit test's curved progress): smaller margins save delay on the first kind but
+ * spend more polls than fixed polling on the second.
+ */
+const MARGIN_FRACTION = 0.2;
 const MARGIN_OF_INTERVAL = 1 / 30;
 /** The shortest gap, as a share of the interval. */
 const FLOOR_OF_INTERVAL = 1 / 30;
@@ -59,14 +65,14 @@ export function nextPollDelay(input: PollScheduleInput): number {
 
   const progress = clamp(input.progress, 0, 100);
   // Earliest moment the poll budget allows: at most one poll ahead of fixed polling.
-  const budget = input.submittedAt + (polls - 1) * max - now;
+  const budget = input.submittedAt + polls * max - now;
   const lowest = Math.min(max, Math.max(floor, budget));
 
   let target = max;
   if (progress >= 100) target = floor;
   else {
     const remaining = remainingMs(progress, input.startProgress, elapsed);
-    if (remaining !== undefined) target = remaining + max * MARGIN_OF_INTERVAL;
+    if (remaining !== undefined) target = remaining * (1 + MARGIN_FRACTION) + max * MARGIN_OF_INTERVAL;
   }
   return Math.round(clamp(target, lowest, max));
 }
