@@ -157,6 +157,42 @@ describe("AUTO_EXPORT: every change ends in its video", () => {
     expect(nemo.requests.filter((request) => request.endpoint === "render-status").length).toBeGreaterThan(0);
   });
 
+  it("in a group too: the change ends in its video, the one render message edited at most every 3 s", async () => {
+    const { nemo, telegram } = stack;
+    const chatId = -4_770_000_001;
+    const from = { id: 7_700_900_001, first_name: "Bea", language_code: "en" };
+    // This render takes 8 s (800 s simulated), long enough for several progress readings.
+    const renders = nemo.renders as unknown as Map<string, { durationMs: number }>;
+    const set = renders.set.bind(renders);
+    renders.set = (id, job) => {
+      job.durationMs = 8_000;
+      renders.set = set;
+      return set(id, job);
+    };
+    nemo.scriptTurn({
+      events: [{ event: { type: "text", content: "Done: the title is red." } }],
+      draftAfter: draftWith("Group K1"),
+      creditsCost: 2,
+    });
+    await telegram.deliver(telegram.updates.groupText("make the title red", { chatId, from, mentionBot: true }));
+    const video = await telegram.waitFor((call) => call.method === "sendVideo" && call.params.chat_id === chatId, {
+      timeoutMs: 30_000,
+    });
+    const [submit] = submitsWith(stack, "Group K1");
+    expect(shaOf(video)).toBe(nemo.renderSha256(idOf(submit ?? { bodySummary: {} })));
+    const chatCalls = telegram.calls.filter((call) => call.params.chat_id === chatId);
+    const status = chatCalls.find((call) => call.method === "sendMessage" && /Rendering…/.test(textOf(call)));
+    expect(textOf(status as RecordedCall)).toContain("updated video is on its way");
+    const statusId = (status?.response.result as { message_id: number } | undefined)?.message_id;
+    const edits = chatCalls.filter((call) => call.method === "editMessageText" && call.params.message_id === statusId);
+    expect(edits.length).toBeGreaterThan(0);
+    const times = [status?.at ?? 0, ...edits.map((call) => call.at)];
+    for (let i = 1; i < times.length; i++) expect((times[i] ?? 0) - (times[i - 1] ?? 0)).toBeGreaterThanOrEqual(2_990);
+    // Each edit shows something new.
+    const texts = edits.map(textOf);
+    expect(new Set(texts).size).toBe(texts.length);
+  });
+
   it("a turn that leaves the draft as it was renders nothing", async () => {
     const chat = autoChat(stack);
     const draft = draftWith("Same D1");
