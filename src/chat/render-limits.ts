@@ -4,7 +4,7 @@ import { logEvent } from "../log";
 import { CALLBACK } from "../telegram/bot";
 import { type Lang, t } from "../telegram/messages";
 import { logRenderError, type RenderContext } from "./render-context";
-import { workspaceLink } from "./render-link";
+import { openButtonFor, workspaceLink } from "./render-link";
 import type { RenderJob } from "./state";
 
 /** Why the bot stopped waiting for a render that never delivered. */
@@ -72,7 +72,8 @@ function limitButtons(lang: Lang, openUrl: string): InlineKeyboardMarkup {
   return {
     inline_keyboard: [
       [{ text: texts.retryExportButton, callback_data: CALLBACK.retryRender }],
-      [{ text: texts.buttons.open, url: openUrl }],
+      // The same Open button as under a delivered video (render-link.ts decides what it carries).
+      ...openButtonFor(lang, openUrl).inline_keyboard,
     ],
   };
 }
