@@ -38,11 +38,12 @@ export function createTurnEndings(deps: TurnEndingsDeps) {
         await deps.renders.start(turn.origin);
         return;
       }
-      // AUTO_EXPORT (issue 15): a change ends in its video; its render message says the update is on its way.
-      if (deps.config.AUTO_EXPORT && exportable !== false && (await deps.renders.startIfChanged(turn.origin))) return;
       await deps.senderFor(turn.origin).send(texts.whatNext, {
         buttons: nextStepButtons(turn.origin.lang, exportable !== false),
       });
+      // AUTO_EXPORT (issue 15): a change ends in its video; its render message, under these buttons, says the
+      // updated video is on its way (Export meanwhile joins that render).
+      if (deps.config.AUTO_EXPORT && exportable !== false) await deps.renders.startIfChanged(turn.origin);
     },
 
     /** Keeps the failed turn for its Retry button and tells the chat. */
