@@ -16,7 +16,8 @@ describe("/stats, end to end", () => {
         temporaryIssueRate: 0,
         costs: { generation: TURN_COST, edit: TURN_COST, text: TURN_COST },
       } as never,
-      vars: { ADMIN_USER_IDS: String(ADMIN.id) },
+      // Render 2 is an explicit export that fails; AUTO_EXPORT would render turn 2's change on its own.
+      vars: { ADMIN_USER_IDS: String(ADMIN.id), AUTO_EXPORT: "off" },
     });
   });
   afterAll(async () => {
