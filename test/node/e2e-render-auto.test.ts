@@ -185,7 +185,7 @@ describe("AUTO_EXPORT: every change ends in its video", () => {
     const chatCalls = telegram.calls.filter((call) => call.params.chat_id === chatId);
     const status = chatCalls.find((call) => call.method === "sendMessage" && /Rendering…/.test(textOf(call)));
     expect(textOf(status as RecordedCall)).toContain("updated video is on its way");
-    const statusId = (status?.response.result as { message_id: number } | undefined)?.message_id;
+    const statusId = status?.response.ok ? (status.response.result as { message_id: number }).message_id : undefined;
     const edits = chatCalls.filter((call) => call.method === "editMessageText" && call.params.message_id === statusId);
     expect(edits.length).toBeGreaterThan(0);
     const times = [status?.at ?? 0, ...edits.map((call) => call.at)];
