@@ -5,7 +5,7 @@ import { logRenderError, type RenderContext, sendRenderFailed } from "./render-c
 import { outputOf } from "./render-jobs";
 import { endRender, limitAt, limitReached } from "./render-limits";
 import { progressText, shouldEdit } from "./render-progress";
-import { nextPollDelay } from "./render-schedule";
+import { estimateRenderMs, nextPollDelay } from "./render-schedule";
 import type { RenderJob } from "./state";
 
 /** Progress the docs give for a render just submitted (nemo-api.md §9), when the submit did not say. */
@@ -86,11 +86,20 @@ export function createRenderPoll(ctx: RenderContext) {
     });
     if (status.status === "completed") {
       const output = outputOf(status);
+      // Kept as the prior for the chat's next render (render-schedule.ts firstPollFromPrior).
+      const renderMs = estimateRenderMs({
+        submittedAt: job.submittedAt,
+        seenDoneAt: now(),
+        lastPolledAt: job.lastPolledAt,
+        lastProgress: job.lastProgress,
+        startProgress: job.submitProgress ?? SUBMIT_PROGRESS,
+      });
       return jobs.transition(job.renderId, ["polling"], (current) => ({
         ...polled(current),
         phase: "delivering",
         lastProgress: 100,
         output,
+        renderMs,
       }));
     }
     if (status.status === "failed") {

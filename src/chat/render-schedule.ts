@@ -42,6 +42,8 @@ const DEFAULT_START_PROGRESS = 5;
  */
 const MARGIN_FRACTION = 0.2;
 const MARGIN_OF_INTERVAL = 1 / 30;
+/** A render of the same chat's video varies less than a line through one noisy reading: a smaller margin. */
+const PRIOR_MARGIN_FRACTION = 0.15;
 /** The shortest gap, as a share of the interval. */
 const FLOOR_OF_INTERVAL = 1 / 30;
 
@@ -82,6 +84,40 @@ export function remainingMs(progress: number, startProgress: number | undefined,
   const start = finite(startProgress) ? clamp(startProgress, 0, 99) : DEFAULT_START_PROGRESS;
   if (progress <= start || elapsedMs <= 0) return undefined;
   return ((100 - progress) * elapsedMs) / (progress - start);
+}
+
+/**
+ * How long a render took, seen complete at `seenDoneAt`: where the line through its last reading reached
+ * 100, kept between that reading and the poll that saw it done (the poll itself may have come late).
+ */
+export function estimateRenderMs(input: {
+  submittedAt: number;
+  seenDoneAt: number;
+  lastPolledAt?: number;
+  lastProgress?: number;
+  startProgress?: number;
+}): number {
+  const lastAt = finite(input.lastPolledAt) ? input.lastPolledAt : input.submittedAt;
+  const low = Math.max(0, lastAt - input.submittedAt);
+  const high = Math.max(low, input.seenDoneAt - input.submittedAt);
+  const left = finite(input.lastProgress) ? remainingMs(input.lastProgress, input.startProgress, low) : undefined;
+  return Math.round(left === undefined ? high : clamp(low + left, low, high));
+}
+
+/**
+ * The first poll of a render from a prior: render time scales with the video's length, so a render of the
+ * same chat (the usual case with AUTO_EXPORT: edit after edit of one video) predicts this one by the ratio
+ * of their lengths. Undefined without a usable prior; never later than the interval (nextPollDelay caps it).
+ */
+export function firstPollFromPrior(
+  prior: { renderMs?: number; videoSeconds?: number } | undefined,
+  videoSeconds: number | undefined,
+  maxIntervalMs: number,
+): number | undefined {
+  if (!prior || !finite(prior.renderMs) || !finite(prior.videoSeconds) || !finite(videoSeconds)) return undefined;
+  if (prior.renderMs <= 0 || prior.videoSeconds <= 0 || videoSeconds <= 0) return undefined;
+  const expected = (prior.renderMs * videoSeconds) / prior.videoSeconds;
+  return Math.round(expected * (1 + PRIOR_MARGIN_FRACTION) + maxIntervalMs * MARGIN_OF_INTERVAL);
 }
 
 function clamp(value: number, low: number, high: number): number {

@@ -8,7 +8,7 @@ import { ACTIVE } from "./render-jobs";
 import { limitAt } from "./render-limits";
 import { SUBMIT_PROGRESS } from "./render-poll";
 import { progressText } from "./render-progress";
-import { nextPollDelay } from "./render-schedule";
+import { firstPollFromPrior, nextPollDelay } from "./render-schedule";
 import type { Origin, RenderJob } from "./state";
 import { registerUrl } from "./turn-runner";
 
@@ -85,12 +85,21 @@ export function createRenderSubmit(ctx: RenderContext) {
       video,
       ...(options.auto ? { auto: true } : {}),
     };
+    // The chat's last render that was seen to finish predicts this one (scaled by the video's length).
+    const prior = (await jobs.list())
+      .filter((earlier) => earlier.renderMs !== undefined && earlier.video?.duration !== undefined)
+      .sort((a, b) => b.submittedAt - a.submittedAt)[0];
     const firstPoll = nextPollDelay({
       submittedAt,
       now: submittedAt,
       progress,
       maxIntervalMs: config.RENDER_POLL_INTERVAL_MS,
       pollsSoFar: 0,
+      firstPollMs: firstPollFromPrior(
+        prior && { renderMs: prior.renderMs, videoSeconds: prior.video?.duration },
+        video?.duration,
+        config.RENDER_POLL_INTERVAL_MS,
+      ),
     });
     const shown = progressText(base, progress ?? SUBMIT_PROGRESS, submittedAt);
     const job: RenderJob = {

@@ -108,6 +108,8 @@ export const RenderJobSchema = object({
   endReason: optional(zEnum(["timeout", "stalled", "gone", "superseded"])),
   /** The progress the submit answered (5 by the docs): the start of the line the finish is predicted from. */
   submitProgress: optional(number()),
+  /** How long the render took (estimated from the progress line when it was seen complete): the next prior. */
+  renderMs: optional(number()),
   /** Started by a change, not by Export: the message says the updated video is on its way. */
   auto: optional(boolean()),
 });

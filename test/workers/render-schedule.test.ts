@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { nextPollDelay, type PollScheduleInput } from "../../src/chat/render-schedule";
+import {
+  estimateRenderMs,
+  firstPollFromPrior,
+  nextPollDelay,
+  type PollScheduleInput,
+} from "../../src/chat/render-schedule";
 
 const MAX = 30_000;
 const base: PollScheduleInput = { submittedAt: 1_000_000, now: 1_000_000, pollsSoFar: 0, maxIntervalMs: MAX };
@@ -177,5 +182,71 @@ describe("compared with polling every 30 s (the simulator's renders)", () => {
   it("misses by little even at the 99th percentile", () => {
     const delays = scheduled.map((outcome) => outcome.detectionDelayMs).sort((a, b) => a - b);
     expect(delays[Math.floor(delays.length * 0.99)]).toBeLessThan(15_000);
+  });
+});
+
+describe("the prior from the chat's previous render", () => {
+  it("estimates how long a render took from the line through its last reading", () => {
+    // 5 → 80 in 30 s reaches 100 at 38 s; seen done at 45 s.
+    expect(estimateRenderMs({ submittedAt: 0, lastPolledAt: 30_000, lastProgress: 80, seenDoneAt: 45_000 })).toBe(
+      38_000,
+    );
+    // Never before the reading that saw it running, never after the poll that saw it done.
+    expect(estimateRenderMs({ submittedAt: 0, lastPolledAt: 30_000, lastProgress: 20, seenDoneAt: 40_000 })).toBe(
+      40_000,
+    );
+    expect(estimateRenderMs({ submittedAt: 0, seenDoneAt: 30_000 })).toBe(30_000);
+  });
+
+  it("scales with the video's length and polls first just after the predicted finish", () => {
+    // 40 s for a 20 s video: a 10 s video takes about 20 s → first poll at 20 s · 1.15 + 1 s.
+    const first = firstPollFromPrior({ renderMs: 40_000, videoSeconds: 20 }, 10, MAX);
+    expect(first).toBe(24_000);
+    expect(nextPollDelay({ ...base, firstPollMs: first })).toBe(24_000);
+    // A longer video than the interval covers: the interval still caps the first poll.
+    const long = firstPollFromPrior({ renderMs: 40_000, videoSeconds: 20 }, 30, MAX);
+    expect(nextPollDelay({ ...base, firstPollMs: long })).toBe(MAX);
+  });
+
+  it("has no prior without a finished render or a known length", () => {
+    expect(firstPollFromPrior(undefined, 10, MAX)).toBeUndefined();
+    expect(firstPollFromPrior({ renderMs: 40_000 }, 10, MAX)).toBeUndefined();
+    expect(firstPollFromPrior({ renderMs: 40_000, videoSeconds: 20 }, undefined, MAX)).toBeUndefined();
+    expect(firstPollFromPrior({ renderMs: 0, videoSeconds: 20 }, 10, MAX)).toBeUndefined();
+  });
+
+  it("makes edit-after-edit renders of one video arrive close to their finish with one poll", () => {
+    // Renders of the same 15 s video take 24 s ± 2 s; the prior is the previous render.
+    const rand = random(7);
+    let prior: { renderMs: number; videoSeconds: number } | undefined;
+    const delays: number[] = [];
+    let polls = 0;
+    for (let i = 0; i < 200; i++) {
+      const lengthMs = 24_000 + (rand() - 0.5) * 4_000;
+      const render: Render = { lengthMs, progressAt: (t) => 5 + (95 * t) / lengthMs };
+      let t = 0;
+      let made = 0;
+      let current: number | undefined;
+      for (;;) {
+        t += nextPollDelay({
+          submittedAt: 0,
+          now: t,
+          progress: current,
+          startProgress: 5,
+          maxIntervalMs: MAX,
+          pollsSoFar: made,
+          firstPollMs: firstPollFromPrior(prior, 15, MAX),
+        });
+        made += 1;
+        if (t >= render.lengthMs) break;
+        current = render.progressAt(t);
+      }
+      polls += made;
+      delays.push(t - render.lengthMs);
+      prior = { renderMs: lengthMs, videoSeconds: 15 };
+    }
+    // Fixed polling: one poll at 30 s, about 6 s after each finish.
+    expect(polls / 200).toBeLessThanOrEqual(1);
+    expect(delays.reduce((sum, delay) => sum + delay, 0) / 200).toBeLessThan(5_000);
   });
 });
