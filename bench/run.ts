@@ -99,11 +99,12 @@ reaches the Telegram fake (same process clock, 1 ms resolution).
 
 ## 3. Render completion → video in the chat, and status requests per render
 
-${render.renders} renders of random length 30–90 s, time-scaled 1/${SCALE} (\`RENDER_POLL_INTERVAL_MS=300\`,
-renders 300–900 ms; 4 chats at a time, full photo → video flow). Delay = render completion (simulator clock)
+${render.renders} renders of random length 30–90 s, time-scaled 1/${SCALE} (\`RENDER_POLL_INTERVAL_MS=${30_000 / SCALE}\`,
+renders ${30_000 / SCALE}–${90_000 / SCALE} ms; 4 chats at a time, full photo → video flow). Delay = render completion (simulator clock)
 → last byte of the \`sendVideo\` upload at the fake. **Fixed 30 s polling is simulated exactly** from the same
 recorded renders (polls at submit + k·30 s until one sees the render complete) plus the delivery time measured
-for that render; it is not a second run. Real-time equivalents (×${SCALE}) in brackets.
+for that render; it is not a second run. Seed-time equivalents (×${SCALE}, delivery included, so conservative) in
+brackets. Goal (issue 15): mean ≤ 3 s, p99 ≤ 8 s, status requests per render ≤ fixed polling's.
 
 | schedule | delay p50 | delay p99 | delay mean | status requests per render |
 |---|---|---|---|---|

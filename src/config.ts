@@ -42,6 +42,15 @@ const urlWithoutTrailingSlash = (fallback: string) =>
     .optional()
     .transform((value) => (value ?? fallback).replace(/\/+$/, ""));
 
+/** A switch: "on"/"off" (also true/false, 1/0, yes/no), `fallback` when absent. */
+const onOff = (fallback: boolean) =>
+  string()
+    .trim()
+    .toLowerCase()
+    .regex(/^(on|off|true|false|1|0|yes|no)$/, 'must be "on" or "off"')
+    .optional()
+    .transform((value) => (value === undefined ? fallback : ["on", "true", "1", "yes"].includes(value)));
+
 const BotInfoSchema = looseObject({
   id: number().int(),
   username: string().min(1),
@@ -99,6 +108,13 @@ const ConfigSchema = object({
   /** Media items a chat may have collecting in albums or waiting to upload; more are refused politely. */
   MEDIA_PENDING_LIMIT: wholeNumber(100),
   // --- end issue 19 ---
+  // --- renders (issue 15) ---
+  /** "on": a turn that changes an exportable draft is followed by its render and video; "off": only on Export. */
+  AUTO_EXPORT: onOff(true),
+  /** Longest a render may take from submit to completion before it is cancelled and reported. */
+  RENDER_TIMEOUT_MS: wholeNumber(900_000),
+  /** Longest a render's progress may stay unchanged (errors included) before it is cancelled and reported. */
+  RENDER_STALL_MS: wholeNumber(300_000),
   /** Encrypts NemoVideo tokens at rest in KV when set. */
   TOKEN_ENCRYPTION_KEY: aesKey,
   /** The key being rotated out: still decrypts, never encrypts. */

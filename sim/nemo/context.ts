@@ -2,7 +2,7 @@ import { randomInt } from "node:crypto";
 import { FaultQueue } from "./faults";
 import { bearer, type Ctx, sendCode } from "./http";
 import { createRng, type Rng } from "./random";
-import type { RenderJob } from "./render";
+import type { RenderHang, RenderJob } from "./render";
 import { type Account, resolveConfig, type SimConfig, Store } from "./state";
 import type { NemoSimOptions, RecordedRequest, ScriptedTurn } from "./types";
 
@@ -17,6 +17,8 @@ export interface Sim {
   renders: Map<string, RenderJob>;
   /** Set by `failRender()` without an id: the next submitted render fails halfway with this reason. */
   failNextRender?: string;
+  /** Set by `hangRender()` without an id: the next submitted render never completes. */
+  hangNextRender?: RenderHang;
   /** Base URL, known once the server listens. */
   url: string;
   /** Aborted on close so running turns stop waiting. */

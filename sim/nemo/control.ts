@@ -93,6 +93,12 @@ export async function control(req: IncomingMessage, res: ServerResponse, path: s
     case "POST /fail-render":
       api.failRender(str(body.renderId), str(body.reason));
       return reply(res, 200, { ok: true });
+    case "POST /hang-render":
+      api.hangRender(str(body.renderId), body.mode === "stall" ? "stall" : "never-complete");
+      return reply(res, 200, { ok: true });
+    case "POST /forget-render":
+      api.forgetRender(str(body.renderId) ?? "");
+      return reply(res, 200, { ok: true });
     case "POST /config":
       if (body.dialect === "typed" || body.dialect === "adk") api.setDialect(body.dialect);
       if (body.renderShape === "r1" || body.renderShape === "r2") api.setRenderShape(body.renderShape);

@@ -52,6 +52,11 @@ export async function renderSubmit(ctx: Ctx, sim: Sim): Promise<void> {
     job.fail(sim.failNextRender, job.submittedAt + duration / 2);
     sim.failNextRender = undefined;
   }
+  if (sim.hangNextRender !== undefined) {
+    // A stall freezes the progress partway (40%), after the render has visibly started.
+    job.hang(sim.hangNextRender, job.submittedAt + duration * 0.4);
+    sim.hangNextRender = undefined;
+  }
   sim.renders.set(job.id, job);
   sendJson(ctx, 200, { success: true, data: { id: job.id, status: "pending", progress: 5 } });
 }

@@ -2,6 +2,8 @@ import { mp4Sha256 } from "./mp4";
 import type { RenderInfo, RenderShape } from "./types";
 
 export type RenderStatus = "pending" | "processing" | "completed" | "failed";
+/** A render that never ends: its progress keeps creeping to 99 ("never-complete") or freezes ("stall"). */
+export type RenderHang = "never-complete" | "stall";
 
 /**
  * One export job. Its status is a pure function of the clock (submitted + duration), computed when read,
@@ -12,6 +14,9 @@ export class RenderJob implements RenderInfo {
   private failReason?: string;
   private maxSeen = 5;
   private hash?: string;
+  /** Set by `hang`: the render never completes; with "stall" its progress stops moving at `frozenAt`. */
+  private hangMode?: RenderHang;
+  private frozenAt?: number;
 
   constructor(
     readonly id: string,
@@ -30,7 +35,7 @@ export class RenderJob implements RenderInfo {
     const now = Date.now();
     if (this.failedAt !== undefined && now >= this.failedAt) return "failed";
     const elapsed = now - this.submittedAt;
-    if (elapsed >= this.durationMs) return "completed";
+    if (elapsed >= this.durationMs && this.hangMode === undefined) return "completed";
     return elapsed < this.durationMs * 0.1 ? "pending" : "processing";
   }
 
@@ -38,7 +43,8 @@ export class RenderJob implements RenderInfo {
     const status = this.status;
     if (status === "completed") return 100;
     if (status === "processing") {
-      const frac = (Date.now() - this.submittedAt) / this.durationMs;
+      const at = this.frozenAt === undefined ? Date.now() : Math.min(Date.now(), this.frozenAt);
+      const frac = (at - this.submittedAt) / this.durationMs;
       const jitter = this.noise[Math.min(9, Math.floor(frac * 10))] ?? 0;
       const p = Math.round(Math.min(99, Math.max(6, 5 + 90 * frac + jitter)));
       this.maxSeen = Math.max(this.maxSeen, p);
@@ -58,6 +64,17 @@ export class RenderJob implements RenderInfo {
     if (this.status !== "completed") return undefined;
     this.hash ??= mp4Sha256(this.id, this.size);
     return this.hash;
+  }
+
+  /**
+   * Makes the render never complete: "never-complete" keeps its progress creeping up to 99 and holding
+   * there, "stall" freezes it at `at` (default now; a time before processing starts freezes it at 5).
+   */
+  hang(mode: RenderHang, at = Date.now()): boolean {
+    if (this.status === "completed" || this.status === "failed") return false;
+    this.hangMode = mode;
+    if (mode === "stall") this.frozenAt = at;
+    return true;
   }
 
   /** Fails the job at `at` (default now) unless it has already completed by then. */

@@ -102,6 +102,13 @@ function createApi(sim: Sim): NemoSim {
       if (renderId === undefined) sim.failNextRender = reason;
       else sim.renders.get(renderId)?.fail(reason);
     },
+    hangRender: (renderId, mode = "never-complete") => {
+      if (renderId === undefined) sim.hangNextRender = mode;
+      else sim.renders.get(renderId)?.hang(mode);
+    },
+    forgetRender: (renderId) => {
+      sim.renders.delete(renderId);
+    },
     issueToken: (o = {}) => {
       const account = sim.store.issue(o.clientId, o.credits);
       return { token: account.token, userId: account.userId };
@@ -139,6 +146,7 @@ function createApi(sim: Sim): NemoSim {
       sim.faults.clear();
       sim.scripts.length = 0;
       sim.failNextRender = undefined;
+      sim.hangNextRender = undefined;
       if (full) {
         sim.store.clear();
         sim.renders.clear();

@@ -198,6 +198,13 @@ export interface NemoSim {
   renderSha256(renderId: string): string;
   /** Fail a render now (by id) or, without id, the next render submitted; `reason` becomes its error. */
   failRender(renderId?: string, reason?: string): void;
+  /**
+   * Make a render never complete (by id, or without id the next one submitted): "never-complete" keeps its
+   * progress creeping to 99, "stall" freezes it (the next render's at 40% of its length).
+   */
+  hangRender(renderId?: string, mode?: "never-complete" | "stall"): void;
+  /** Forget a render, as NemoVideo does with an expired or foreign id: its status and cancel answer 404. */
+  forgetRender(renderId: string): void;
   /** Issue a token directly (for tests that skip the anonymous-token call). */
   issueToken(options?: { clientId?: string; credits?: number }): { token: string; userId: string };
   expireToken(token: string): void;

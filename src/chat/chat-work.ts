@@ -113,7 +113,8 @@ export class ChatWork {
     this.turns = new TurnQueue({
       ...shared,
       quotas: deps.quotas,
-      renders: this.renders,
+      // With AUTO_EXPORT a render does not hold the queue: the next change supersedes it (render-flow.ts).
+      renders: { isActive: () => this.renders.holdsQueue() },
       media: this.media,
       endings,
       markUnreachable: () => this.markUnreachable(),

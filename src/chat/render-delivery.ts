@@ -1,5 +1,6 @@
 import { GrammyError, InputFile } from "grammy/web";
 import { logEvent } from "../log";
+import { CALLBACK } from "../telegram/bot";
 import { t } from "../telegram/messages";
 import { isNotModified } from "../telegram/sender";
 import type { RenderContext } from "./render-context";
@@ -20,12 +21,22 @@ const UPLOAD_ACTION_EVERY_MS = 4_500;
  * The caption and Open button of a delivered video. sendVideo and the probe for an unanswered sendVideo
  * must use exactly the same ones: the probe only recognises the video when its edit changes nothing.
  */
-function videoCaption(job: RenderJob, openUrl: string) {
+export function videoCaption(job: Pick<RenderJob, "origin" | "title">, openUrl: string) {
+  const texts = t(job.origin.lang);
   return {
-    caption: t(job.origin.lang).renderDone(job.title),
+    caption: texts.renderDone(job.title),
     parse_mode: "HTML" as const,
-    // "" = no Open button at all (claimLinkAudience "nobody": the operator's own account).
-    ...(openUrl ? { reply_markup: openButtonFor(job.origin.lang, openUrl) } : {}),
+    reply_markup: {
+      inline_keyboard: [
+        // No Open row when openUrl is "" (claimLinkAudience "nobody": the operator's own account).
+        ...(openUrl ? openButtonFor(job.origin.lang, openUrl).inline_keyboard : []),
+        // The next step one tap away: what is on the timeline, what is left to spend.
+        [
+          { text: texts.buttons.timeline, callback_data: CALLBACK.timeline },
+          { text: texts.buttons.credits, callback_data: CALLBACK.credits },
+        ],
+      ],
+    },
   };
 }
 
@@ -74,7 +85,7 @@ export function createRenderDelivery(ctx: RenderContext) {
     output: RenderOutput,
     openUrl: string,
     sendLink: () => Promise<number>,
-  ): Promise<number> {
+  ): Promise<{ messageId: number; fileId?: string }> {
     const response = await session.run(job.origin.lang, async (project) => {
       if (output.url) {
         const direct = await project.client.downloadUrl(output.url).catch(() => undefined);
@@ -86,7 +97,7 @@ export function createRenderDelivery(ctx: RenderContext) {
     const limit = config.TELEGRAM_UPLOAD_LIMIT_MB * 1024 * 1024;
     if (!response.body || (Number.isFinite(declared) && declared > limit)) {
       await response.body?.cancel().catch(() => {});
-      return sendLink();
+      return { messageId: await sendLink() };
     }
     const sender = ctx.senderFor(job.origin);
     await sender.action("upload_video");
@@ -108,7 +119,7 @@ export function createRenderDelivery(ctx: RenderContext) {
           : {}),
         ...(job.origin.threadId !== undefined ? { message_thread_id: job.origin.threadId } : {}),
       });
-      return sent.message_id;
+      return { messageId: sent.message_id, fileId: sent.video?.file_id };
     } catch (error) {
       await response.body.cancel().catch(() => {});
       if (error instanceof GrammyError) {
@@ -117,7 +128,7 @@ export function createRenderDelivery(ctx: RenderContext) {
       }
       // Telegram refused the file itself (too big when no length was declared): the link still works.
       if (error instanceof GrammyError && (error.error_code === 413 || /too (big|large)/i.test(error.description))) {
-        return sendLink();
+        return { messageId: await sendLink() };
       }
       throw error;
     } finally {
@@ -137,6 +148,7 @@ export function createRenderDelivery(ctx: RenderContext) {
     // The previous attempt's sendVideo never answered: it may have arrived. Sending again would show two videos.
     const earlier = job.uploadOpenUrl === undefined ? undefined : await findSentVideo(job, job.uploadOpenUrl);
     let messageId: number;
+    let fileId: string | undefined;
     if (earlier !== undefined) {
       messageId = earlier;
     } else {
@@ -153,15 +165,18 @@ export function createRenderDelivery(ctx: RenderContext) {
       // Telegram's "sending video…" indicator covers the upload.
       if (job.statusMessageId !== undefined) await sender.remove(job.statusMessageId).catch(() => {});
       // Uploads keep failing (or keep being cut): the link still gets the video to the person.
-      messageId =
+      const sent =
         (job.deliveryAttempts ?? 1) > MAX_DELIVERY_ATTEMPTS
-          ? await sendLink()
+          ? { messageId: await sendLink() }
           : await upload(job, output, openUrl, sendLink);
+      messageId = sent.messageId;
+      fileId = sent.fileId;
     }
     await jobs.transition(renderId, ["delivering"], (current) => ({
       ...current,
       phase: "delivered",
       deliveredMessageId: messageId,
+      ...(fileId ? { deliveredFileId: fileId } : {}),
       uploadOpenUrl: undefined,
     }));
     logEvent(config, "info", {

@@ -7,6 +7,7 @@ import { ACTIVE, createRenderJobs } from "./render-jobs";
 import { workspaceLink } from "./render-link";
 import { createRenderPoll } from "./render-poll";
 import { createRenderSubmit } from "./render-submit";
+import { sendAgain, supersede, versionsOf } from "./render-versions";
 import type { Origin, RenderJob } from "./state";
 
 export type { RenderFlowDeps } from "./render-context";
@@ -40,29 +41,61 @@ export function createRenderFlow(deps: RenderFlowDeps) {
     deps.runInBackground(delivery);
   }
 
+  async function isActive(): Promise<boolean> {
+    return (await jobs.list()).some((job) => ACTIVE.includes(job.phase));
+  }
+
+  /** Reads the state and decides what an export (explicit, or `auto` after a turn) does. */
+  async function startFor(origin: Origin, auto: boolean): Promise<boolean> {
+    const texts = t(origin.lang);
+    const sender = deps.senderFor(origin);
+    const { draft, sessionId } = await session.run(origin.lang, async (project) => {
+      const state = await project.client.state(project.record.sessionId);
+      return { draft: (state.draft ?? {}) as DraftLike, sessionId: project.record.sessionId };
+    });
+    if (!isExportable(draft)) {
+      if (!auto) await sender.send(texts.notExportable, { replyTo: origin.messageId });
+      return false;
+    }
+    const draftHash = await hashOf(draft);
+    const versions = versionsOf(await jobs.list(), sessionId);
+    if (auto && versions.lastRenderedHash() === draftHash) return false;
+    const same = versions.sameDraft(draftHash);
+    if (same && ACTIVE.includes(same.phase)) {
+      // A second tap on Export (or "export" twice) would render the same video again.
+      if (!auto) await sender.send(texts.renderAlreadyRunning, { replyTo: origin.messageId });
+      return false;
+    }
+    if (same) {
+      if (!auto) await sendAgain(ctx, same, origin);
+      return false;
+    }
+    await supersede(ctx, versions.olderRunning(draftHash));
+    await submit(origin, draft, draftHash, { auto });
+    return true;
+  }
+
   return {
-    /** Reads the state, and submits a render when there is something new to export. */
+    /**
+     * Export: submits a render when this draft has none; a draft already rendering is joined, and one already
+     * delivered is sent again (render-versions.ts) instead of rendered again.
+     */
     async start(origin: Origin): Promise<void> {
-      const texts = t(origin.lang);
-      const sender = deps.senderFor(origin);
-      const { draft, sessionId } = await session.run(origin.lang, async (project) => {
-        const state = await project.client.state(project.record.sessionId);
-        return { draft: (state.draft ?? {}) as DraftLike, sessionId: project.record.sessionId };
-      });
-      if (!isExportable(draft)) {
-        await sender.send(texts.notExportable, { replyTo: origin.messageId });
-        return;
-      }
-      const draftHash = await hashOf(draft);
-      const running = (await jobs.list()).find(
-        (job) => ACTIVE.includes(job.phase) && job.sessionId === sessionId && job.draftHash === draftHash,
-      );
-      if (running) {
-        // A second tap on Export (or "export" twice) would render the same video again.
-        await sender.send(texts.renderAlreadyRunning, { replyTo: origin.messageId });
-        return;
-      }
-      await submit(origin, draft, draftHash);
+      await startFor(origin, false);
+    },
+    /**
+     * After a turn (AUTO_EXPORT): renders the draft when it differs from the last one sent to render, and
+     * supersedes an older render still running. True when a render was started.
+     */
+    startIfChanged(origin: Origin): Promise<boolean> {
+      return startFor(origin, true);
+    },
+    /**
+     * Whether a render holds the turn queue. With AUTO_EXPORT it never does: the render has its draft already,
+     * and the next change must be able to start (and supersede it) at once.
+     */
+    async holdsQueue(): Promise<boolean> {
+      return !config.AUTO_EXPORT && (await isActive());
     },
     /** The alarm's work: polls the renders that are due and (re)starts the deliveries that are pending. */
     async tick(): Promise<void> {
@@ -90,9 +123,7 @@ export function createRenderFlow(deps: RenderFlowDeps) {
       const due = (await jobs.list()).filter((job) => job.phase === "polling").map((job) => job.nextPollAt);
       return due.length ? Math.min(...due) : undefined;
     },
-    async isActive(): Promise<boolean> {
-      return (await jobs.list()).some((job) => ACTIVE.includes(job.phase));
-    },
+    isActive,
     /** Stops waiting for every render; with `callCancel`, also asks NemoVideo to cancel them. */
     async stopAll(callCancel: boolean): Promise<void> {
       for (const job of await jobs.list()) {

@@ -5,8 +5,11 @@ import { t } from "../telegram/messages";
 import { logRenderError, type RenderContext, sendRenderFailed } from "./render-context";
 import { titleOf, videoOf } from "./render-draft";
 import { ACTIVE } from "./render-jobs";
+import { limitAt } from "./render-limits";
 import { openButtonFor, workspaceLink } from "./render-link";
-import { nextPollDelay } from "./render-schedule";
+import { SUBMIT_PROGRESS } from "./render-poll";
+import { progressText } from "./render-progress";
+import { firstPollFromPrior, nextPollDelay } from "./render-schedule";
 import type { Origin, RenderJob } from "./state";
 import { registerUrl } from "./turn-runner";
 
@@ -62,8 +65,12 @@ export function createRenderSubmit(ctx: RenderContext) {
   }
 
   /** Submits `draft` for `origin`; a refusal or failure is answered in the chat, never thrown. */
-  return async function submit(origin: Origin, draft: DraftLike, draftHash: string): Promise<void> {
-    const texts = t(origin.lang);
+  return async function submit(
+    origin: Origin,
+    draft: DraftLike,
+    draftHash: string,
+    options: { auto?: boolean } = {},
+  ): Promise<void> {
     const sender = ctx.senderFor(origin);
     let submitted: Awaited<ReturnType<typeof submitOnce>>;
     try {
@@ -85,32 +92,51 @@ export function createRenderSubmit(ctx: RenderContext) {
     }
     const submittedAt = now();
     const { renderId, progress } = submitted;
-    const job: RenderJob = {
+    const video = videoOf(draft);
+    const base: RenderJob = {
       renderId,
       sessionId: submitted.sessionId,
       origin,
       title: titleOf(draft),
       submittedAt,
       lastProgress: progress,
+      submitProgress: progress,
+      progressMovedAt: submittedAt,
       polls: 0,
-      nextPollAt:
-        submittedAt +
-        nextPollDelay({
-          submittedAt,
-          now: submittedAt,
-          progress,
-          maxIntervalMs: config.RENDER_POLL_INTERVAL_MS,
-          pollsSoFar: 0,
-        }),
+      nextPollAt: submittedAt,
       phase: "polling",
       draftHash,
-      video: videoOf(draft),
+      video,
+      ...(options.auto ? { auto: true } : {}),
+    };
+    // The chat's last render that was seen to finish predicts this one (scaled by the video's length).
+    const prior = (await jobs.list())
+      .filter((earlier) => earlier.renderMs !== undefined && earlier.video?.duration !== undefined)
+      .sort((a, b) => b.submittedAt - a.submittedAt)[0];
+    const firstPoll = nextPollDelay({
+      submittedAt,
+      now: submittedAt,
+      progress,
+      maxIntervalMs: config.RENDER_POLL_INTERVAL_MS,
+      pollsSoFar: 0,
+      firstPollMs: firstPollFromPrior(
+        prior && { renderMs: prior.renderMs, videoSeconds: prior.video?.duration },
+        video?.duration,
+        config.RENDER_POLL_INTERVAL_MS,
+      ),
+    });
+    const shown = progressText(base, progress ?? SUBMIT_PROGRESS, submittedAt);
+    const job: RenderJob = {
+      ...base,
+      nextPollAt: Math.min(submittedAt + firstPoll, limitAt(base, config)),
+      shownProgress: shown,
+      shownAt: submittedAt,
     };
     // Stored before the status message is sent: a restart in between still polls and delivers.
     await jobs.create(job);
     await ctx.requestWake(job.nextPollAt);
     logEvent(config, "info", { event: "render_submitted" });
-    const statusMessageId = await sender.send(texts.renderProgress(progress ?? 0), { replyTo: origin.messageId });
+    const statusMessageId = await sender.send(shown, { replyTo: origin.messageId });
     const saved = await jobs.transition(renderId, ACTIVE, (current) => ({ ...current, statusMessageId }));
     // Already delivered, failed or cancelled in the meantime: the message would be left behind.
     if (!saved) await sender.remove(statusMessageId).catch(() => {});

@@ -98,6 +98,22 @@ export const RenderJobSchema = object({
    * a cut connection), the next attempt first looks for that video in the chat instead of sending another.
    */
   uploadOpenUrl: optional(string()),
+  // --- issue 15 ---
+  /** When the progress last moved (or the render was submitted): the stall limit counts from here. */
+  progressMovedAt: optional(number()),
+  /** The progress line last shown and when, so the message is edited only when it changes (and not too often). */
+  shownProgress: optional(string()),
+  shownAt: optional(number()),
+  /** The delivered video's Telegram file_id: an export of the same draft sends it again instead of rendering. */
+  deliveredFileId: optional(string()),
+  /** Why the render stopped without a video: "timeout", "stalled", "gone", or "superseded" by a newer draft. */
+  endReason: optional(zEnum(["timeout", "stalled", "gone", "superseded"])),
+  /** The progress the submit answered (5 by the docs): the start of the line the finish is predicted from. */
+  submitProgress: optional(number()),
+  /** How long the render took (estimated from the progress line when it was seen complete): the next prior. */
+  renderMs: optional(number()),
+  /** Started by a change, not by Export: the message says the updated video is on its way. */
+  auto: optional(boolean()),
 });
 export type RenderJob = output<typeof RenderJobSchema>;
 

@@ -1,4 +1,6 @@
 import type { InlineKeyboardMarkup } from "grammy/types";
+import type { Config } from "../config";
+import { logEvent } from "../log";
 import type { Extra } from "../nemo/generation";
 import { CALLBACK, type ChatActions } from "../telegram/bot";
 import { type Lang, t } from "../telegram/messages";
@@ -14,7 +16,8 @@ const FAILED_TURNS_KEPT = 20;
 export type TurnEndingsDeps = {
   storage: DurableObjectStorage;
   senderFor: (origin: Origin) => ChatSender;
-  renders: Pick<RenderFlow, "start">;
+  renders: Pick<RenderFlow, "start" | "startIfChanged">;
+  config: Pick<Config, "AUTO_EXPORT" | "LOG_LEVEL">;
   /** The quick answers a finished turn may ask for ("show_timeline", "show_credits"). */
   answers: Pick<ChatActions, "timeline" | "credits">;
   /** False when no claim link may leave the bot (claimLinkAudience "nobody"): no Open button then. */
@@ -51,6 +54,18 @@ export function createTurnEndings(deps: TurnEndingsDeps) {
       await deps.senderFor(turn.origin).send(texts.whatNext, {
         buttons: nextStepButtons(turn.origin.lang, exportable !== false, deps.offerOpen !== false),
       });
+      // AUTO_EXPORT (issue 15): a change ends in its video; its render message, under these buttons, says the
+      // updated video is on its way (Export meanwhile joins that render).
+      // A state read that fails here costs only the automatic render: the turn is done and Export still works.
+      if (deps.config.AUTO_EXPORT && exportable !== false) {
+        await deps.renders.startIfChanged(turn.origin).catch((error) =>
+          logEvent(deps.config, "warn", {
+            event: "error",
+            where: "auto_export",
+            error: error instanceof Error ? error.name : "unknown",
+          }),
+        );
+      }
     },
 
     /** Keeps the failed turn for its Retry button and tells the chat. */

@@ -7,8 +7,8 @@ import type { Quotas } from "./quotas";
 export type QuotaHooks = {
   /** Counts an instruction as an agent turn, or refuses it; either way the user is told where they stand. */
   allowTurn(origin: Origin, sender: ChatSender): Promise<boolean>;
-  /** The render flow with the chat's daily render limit in front of `start`. */
-  limitRenders<F extends { start(origin: Origin): Promise<void> }>(
+  /** The render flow with the chat's daily render limit in front of `start` (and of AUTO_EXPORT's `startIfChanged`). */
+  limitRenders<F extends { start(origin: Origin): Promise<void>; startIfChanged?(origin: Origin): Promise<boolean> }>(
     flow: F,
     senderFor: (origin: Origin) => ChatSender,
   ): F;
@@ -52,6 +52,17 @@ export function createQuotaHooks(quotas: Quotas): QuotaHooks {
           const left = now.kind === "allowed" ? now.left : 0;
           await senderFor(origin).send(texts.rendersLeft(left, now.limit, now.resetInMs));
         },
+        // Issue 15: a render after a change is a render too. Used up: no render, the turn ends as without
+        // AUTO_EXPORT (its Export button then says the limit is reached).
+        ...(flow.startIfChanged
+          ? {
+              async startIfChanged(origin: Origin) {
+                const verdict = await quotas.peekRender();
+                if (verdict.kind === "used-up") return false;
+                return (await flow.startIfChanged?.(origin)) ?? false;
+              },
+            }
+          : {}),
       };
     },
   };

@@ -190,6 +190,28 @@ const en = {
     `❌ The export failed${reason ? `: ${escapeHtml(reason)}` : "."} Tap Retry or send /export again.`,
   videoTooLargeLink: (url: string) =>
     `📦 The video is larger than Telegram lets bots send (50 MB), so here's the download link: ${link(url, "download the MP4")}`,
+  // --- issue 15: renders (progress, limits, unchanged drafts) ---
+  renderStatus: (bar: string, percent: number, leftMs: number | undefined, updated: boolean) => {
+    const left = leftMs === undefined ? undefined : minutes(leftMs);
+    return [
+      updated ? "🎬 The updated video is on its way.\n" : "",
+      `⏳ Rendering… ${bar} ${num(percent)}%`,
+      left ? ` · about ${left.value} ${left.unit} left` : "",
+    ].join("");
+  },
+  renderTimedOut: (percent: number, elapsedMs: number) => {
+    const { value, unit } = minutes(elapsedMs);
+    return `⌛ The render did not finish in ${value} ${unit} (last progress ${num(percent)}%), so I cancelled it. Tap Retry export, or open the project in NemoVideo.`;
+  },
+  renderStalled: (percent: number, elapsedMs: number) => {
+    const { value, unit } = minutes(elapsedMs);
+    return `⌛ The render stopped moving at ${num(percent)}% (${value} ${unit} since it started), so I cancelled it. Tap Retry export, or open the project in NemoVideo.`;
+  },
+  renderGone:
+    "⚠️ NemoVideo no longer knows this render (it was cancelled or expired). Tap Retry export, or open the project in NemoVideo.",
+  renderCurrentVersion: "✅ Nothing changed since the last video — the one above is the current version.",
+  retryExportButton: "🔁 Retry export",
+  // --- end of issue 15 ---
   mediaAdded: (counts: MediaCounts, askWhatToMake = true) => {
     const parts = [
       counts.photos > 0 ? plural(counts.photos, "photo", "photos") : undefined,
@@ -467,6 +489,27 @@ const zh: Messages = {
     `❌ 导出失败${reason ? `：${escapeHtml(reason)}` : "。"}点“重试”或再发送 /export。`,
   videoTooLargeLink: (url: string) =>
     `📦 视频超过了 Telegram 机器人可发送的大小（50 MB），请用这个链接下载：${link(url, "下载 MP4")}`,
+  // --- issue 15: renders (progress, limits, unchanged drafts) ---
+  renderStatus: (bar: string, percent: number, leftMs: number | undefined, updated: boolean) => {
+    const left = leftMs === undefined ? undefined : minutes(leftMs);
+    return [
+      updated ? "🎬 更新后的视频正在路上。\n" : "",
+      `⏳ 正在渲染… ${bar} ${num(percent)}%`,
+      left ? ` · 约剩 ${left.value} ${left.unit === "s" ? "秒" : "分钟"}` : "",
+    ].join("");
+  },
+  renderTimedOut: (percent: number, elapsedMs: number) => {
+    const { value, unit } = minutes(elapsedMs);
+    return `⌛ 渲染在 ${value} ${unit === "s" ? "秒" : "分钟"}内没有完成（最后进度 ${num(percent)}%），我已取消。点「重新导出」，或在 NemoVideo 中打开项目。`;
+  },
+  renderStalled: (percent: number, elapsedMs: number) => {
+    const { value, unit } = minutes(elapsedMs);
+    return `⌛ 渲染停在了 ${num(percent)}%（已开始 ${value} ${unit === "s" ? "秒" : "分钟"}），我已取消。点「重新导出」，或在 NemoVideo 中打开项目。`;
+  },
+  renderGone: "⚠️ NemoVideo 已找不到这次渲染（已被取消或过期）。点「重新导出」，或在 NemoVideo 中打开项目。",
+  renderCurrentVersion: "✅ 自上一个视频以来没有任何修改 — 上面那个就是最新版本。",
+  retryExportButton: "🔁 重新导出",
+  // --- end of issue 15 ---
   mediaAdded: (counts: MediaCounts, askWhatToMake = true) => {
     const parts = [
       counts.photos > 0 ? `${num(counts.photos)} 张照片` : undefined,

@@ -18,7 +18,11 @@ async function until(check: () => boolean, timeoutMs = 10_000): Promise<void> {
 describe("export survives restarts and doubled alarms: exactly one video", () => {
   let stack: Stack;
   beforeAll(async () => {
-    stack = await startStack({ nemo: { renderDurationMs: RENDER_MS * 100, silentEditRate: 0, temporaryIssueRate: 0 } });
+    // Explicit export (AUTO_EXPORT is proven in e2e-render-auto.test.ts).
+    stack = await startStack({
+      nemo: { renderDurationMs: RENDER_MS * 100, silentEditRate: 0, temporaryIssueRate: 0 },
+      vars: { AUTO_EXPORT: "off" },
+    });
   });
   afterAll(async () => {
     await stack?.close();
@@ -33,7 +37,7 @@ describe("export survives restarts and doubled alarms: exactly one video", () =>
     const { telegram, nemo } = stack;
     const chat = await exportableChat(stack);
     await chat.say("export");
-    await chat.waitFor((call) => call.method === "editMessageText" && /Rendering… \d+%/.test(textOf(call)));
+    await chat.waitFor((call) => call.method === "editMessageText" && /Rendering… [▓░]{10} \d+%/.test(textOf(call)));
     const renderId = chat.renderIds()[0] ?? "";
     expect(nemo.renders.get(renderId)?.status).not.toBe("completed");
     await stack.restartWorker();
@@ -94,6 +98,7 @@ describe("a render over Telegram's upload limit", () => {
   beforeAll(async () => {
     stack = await startStack({
       nemo: { renderDurationMs: 50_000, renderBytes: 60 * MB, silentEditRate: 0, temporaryIssueRate: 0 },
+      vars: { AUTO_EXPORT: "off" },
     });
   });
   afterAll(async () => {
@@ -124,6 +129,7 @@ describe("the MP4 is streamed from NemoVideo into sendVideo", () => {
   beforeAll(async () => {
     stack = await startStack({
       nemo: { renderDurationMs: 50_000, renderBytes: 40 * MB, silentEditRate: 0, temporaryIssueRate: 0 },
+      vars: { AUTO_EXPORT: "off" },
     });
   });
   afterAll(async () => {

@@ -24,7 +24,7 @@ describe("render polling against fixed-interval polling", () => {
     for (const renderMs of RENDERS_MS) {
       const stack = await startStack({
         nemo: { renderDurationMs: renderMs * 100, silentEditRate: 0, temporaryIssueRate: 0 },
-        vars: { RENDER_POLL_INTERVAL_MS: String(INTERVAL_MS) },
+        vars: { RENDER_POLL_INTERVAL_MS: String(INTERVAL_MS), AUTO_EXPORT: "off" },
       });
       stacks.push(stack);
       const chat = await exportableChat(stack);

@@ -12,7 +12,8 @@ describe("export: from the request to the MP4 in the chat", () => {
     stack = await startStack({
       // More than ten chats from one address: the per-address token cap (tested in e2e-accounts-cap) is raised.
       nemo: { renderDurationMs: RENDER_MS * 100, silentEditRate: 0, temporaryIssueRate: 0, tokenIpCap: 100 },
-      vars: { NEMO_WEB_URL: WEB_URL },
+      // These tests are about the explicit export; AUTO_EXPORT is proven in e2e-render-auto.test.ts.
+      vars: { NEMO_WEB_URL: WEB_URL, AUTO_EXPORT: "off" },
     });
   });
   afterAll(async () => {
@@ -70,14 +71,14 @@ describe("export: from the request to the MP4 in the chat", () => {
     );
 
     // One status message, edited with the progress, deleted before the video was sent.
-    const status = chat.calls("sendMessage").find((call) => /Rendering… \d+%/.test(textOf(call)));
+    const status = chat.calls("sendMessage").find((call) => /Rendering… [▓░]{10} \d+%/.test(textOf(call)));
     const statusId = (status?.response as { result?: { message_id: number } } | undefined)?.result?.message_id;
     const edits = chat
       .calls("editMessageText")
       .filter((call) => call.params.message_id === statusId)
       .map(textOf);
     expect(edits.length).toBeGreaterThan(0);
-    for (const edit of edits) expect(edit).toMatch(/^⏳ Rendering… \d+%$/);
+    for (const edit of edits) expect(edit).toMatch(/^⏳ Rendering… [▓░]{10} \d+%( · about \d+ (s|min) left)?$/);
     const shown = edits.map((edit) => Number(/(\d+)%/.exec(edit)?.[1]));
     expect(shown).toEqual([...shown].sort((a, b) => a - b));
     const deleted = chat.calls("deleteMessage").find((call) => call.params.message_id === statusId);
@@ -110,7 +111,11 @@ describe("export: from the request to the MP4 in the chat", () => {
     const video = await videoOf(chat);
     expect(String(video.params.caption)).toContain("Golden Hour");
     if (languageCode === "zh") {
-      expect(chat.calls("sendMessage").some((call) => /^⏳ 正在渲染… \d+%$/.test(textOf(call)))).toBe(true);
+      expect(
+        chat
+          .calls("sendMessage")
+          .some((call) => /^⏳ 正在渲染… [▓░]{10} \d+%( · 约剩 \d+ (秒|分钟))?$/.test(textOf(call))),
+      ).toBe(true);
     }
     expect(chat.renderIds()).toHaveLength(1);
   });
@@ -201,7 +206,7 @@ describe("export: from the request to the MP4 in the chat", () => {
     const { nemo, telegram } = stack;
     const chat = await exportableChat(stack, { title: "First Cut" });
     await chat.say("export");
-    await chat.waitFor((call) => call.method === "sendMessage" && /Rendering… \d+%/.test(textOf(call)));
+    await chat.waitFor((call) => call.method === "sendMessage" && /Rendering… [▓░]{10} \d+%/.test(textOf(call)));
     await chat.say("export");
     await chat.waitFor((call) => call.method === "sendMessage" && /already rendering/.test(textOf(call)));
     await videoOf(chat);
@@ -224,7 +229,7 @@ describe("export: from the request to the MP4 in the chat", () => {
     const { nemo, telegram } = stack;
     const chat = await exportableChat(stack);
     await chat.say("export");
-    await chat.waitFor((call) => call.method === "sendMessage" && /Rendering… \d+%/.test(textOf(call)));
+    await chat.waitFor((call) => call.method === "sendMessage" && /Rendering… [▓░]{10} \d+%/.test(textOf(call)));
     await telegram.deliver(telegram.updates.command("cancel", { from: chat.from }));
     await chat.waitFor((call) => call.method === "sendMessage" && /Cancelled/.test(textOf(call)));
     const renderId = chat.renderIds()[0] ?? "";

@@ -12,7 +12,8 @@ describe("daily quotas, end to end", () => {
   beforeAll(async () => {
     stack = await startStack({
       nemo: { silentEditRate: 0, temporaryIssueRate: 0 } as never,
-      vars: { DAILY_TURNS_PER_USER: "2", DAILY_RENDERS_PER_CHAT: "1", USER_TURNS_PER_MINUTE: "0" },
+      // The render limit in front of an explicit export; AUTO_EXPORT's renders are proven in e2e-render-auto.
+      vars: { DAILY_TURNS_PER_USER: "2", DAILY_RENDERS_PER_CHAT: "1", USER_TURNS_PER_MINUTE: "0", AUTO_EXPORT: "off" },
     });
   });
   afterAll(async () => {

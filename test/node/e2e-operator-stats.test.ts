@@ -17,7 +17,8 @@ describe("/stats, end to end", () => {
         costs: { generation: TURN_COST, edit: TURN_COST, text: TURN_COST },
         initialCredits: 100,
       } as never,
-      vars: { ADMIN_USER_IDS: String(ADMIN.id) },
+      // Render 2 is an explicit export that fails; AUTO_EXPORT would render turn 2's change on its own.
+      vars: { ADMIN_USER_IDS: String(ADMIN.id), AUTO_EXPORT: "off" },
     });
   });
   afterAll(async () => {

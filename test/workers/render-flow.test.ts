@@ -91,7 +91,7 @@ describe("render submit", () => {
       draft,
       output: { format: "mp4", quality: "high" },
     });
-    expect(sent).toEqual(["⏳ Rendering… 0%"]);
+    expect(sent).toEqual(["⏳ Rendering… ░░░░░░░░░░ 0%"]);
     expect(await flow.isActive()).toBe(true);
   });
 
@@ -103,7 +103,7 @@ describe("render submit", () => {
     const { flow, submitted, sent } = flowWith([failure]);
     await flow.start(origin);
     expect(submitted.map((s) => s.id)).toEqual(["render_id-1", "render_id-2"]);
-    expect(sent).toEqual(["⏳ Rendering… 0%"]);
+    expect(sent).toEqual(["⏳ Rendering… ░░░░░░░░░░ 0%"]);
   });
 
   it("two failed submits end in a failure message with Retry, not a third try", async () => {

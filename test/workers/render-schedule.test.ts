@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { nextPollDelay, type PollScheduleInput } from "../../src/chat/render-schedule";
+import {
+  estimateRenderMs,
+  firstPollFromPrior,
+  nextPollDelay,
+  type PollScheduleInput,
+} from "../../src/chat/render-schedule";
 
 const MAX = 30_000;
 const base: PollScheduleInput = { submittedAt: 1_000_000, now: 1_000_000, pollsSoFar: 0, maxIntervalMs: MAX };
@@ -18,51 +23,33 @@ describe("nextPollDelay", () => {
     ["the submit response's progress alone (no rate yet)", at(0, { progress: 5 }), MAX],
     ["no progress reported by the render at all", at(30, { pollsSoFar: 1 }), MAX],
     [
-      "a render predicted to finish in 10 s: just after it",
-      at(30, { pollsSoFar: 1, progress: 75, lastProgress: 0, lastPolledAt: base.submittedAt }),
-      13_000,
+      // 5 → 80 in 30 s: 2.5 points a second, 20 points (8 s) to go: polled 20% + 1 s after that.
+      "a render predicted to finish in 8 s: just after it",
+      at(30, { pollsSoFar: 1, progress: 80 }),
+      10_600,
     ],
+    ["the line starts at the submit's own reading", at(30, { pollsSoFar: 1, progress: 80, startProgress: 20 }), 13_000],
+    ["a render predicted far away: the interval caps the gap", at(30, { pollsSoFar: 1, progress: 20 }), MAX],
+    ["nearly done: the margin after the predicted finish", at(30, { pollsSoFar: 1, progress: 99.9 }), 1_038],
+    ["progress 100 without completion: soon", at(30, { pollsSoFar: 1, progress: 100 }), 1_000],
+    ["progress that has not moved since submit (pending): the interval", at(30, { pollsSoFar: 1, progress: 5 }), MAX],
+    ["a second reading refines the line (5 → 65 in 60 s: 35 s left)", at(60, { pollsSoFar: 2, progress: 65 }), MAX],
+    ["a second reading close to the end (8 points at 87 a minute)", at(60, { pollsSoFar: 2, progress: 92 }), 7_621],
     [
-      "a render predicted far away: the interval caps the gap",
-      at(30, { pollsSoFar: 1, progress: 20, lastProgress: 5 }),
-      MAX,
+      "a poll budget already spent: wait until fixed polling is no more than one poll behind",
+      at(61, { pollsSoFar: 3, progress: 99 }),
+      29_000,
     ],
-    ["nearly done: not sooner than the floor", at(30, { pollsSoFar: 1, progress: 99, lastProgress: 5 }), 5_000],
-    ["progress 100 without completion: soon", at(30, { pollsSoFar: 1, progress: 100, lastProgress: 5 }), 5_000],
-    [
-      "stalled progress: the interval",
-      at(60, { pollsSoFar: 2, progress: 40, lastProgress: 40, lastPolledAt: base.submittedAt + 30_000 }),
-      MAX,
-    ],
-    [
-      "the rate from the last two polls, not from the start",
-      at(60, { pollsSoFar: 2, progress: 85, lastProgress: 40, lastPolledAt: base.submittedAt + 30_000 }),
-      13_000,
-    ],
-    [
-      "no previous observation: the rate since submission",
-      at(20, { pollsSoFar: 1, progress: 80 }),
-      Math.round((20 / 80) * 20_000 * 1.2 + 1000),
-    ],
-    [
-      "a poll budget already spent: wait for fixed polling to catch up",
-      at(66, { pollsSoFar: 3, progress: 98, lastProgress: 90, lastPolledAt: base.submittedAt + 61_000 }),
-      16_500,
-    ],
-    [
-      "a custom interval scales the floor",
-      at(6, { pollsSoFar: 1, progress: 99, lastProgress: 5, maxIntervalMs: 6000 }),
-      1_000,
-    ],
+    ["a custom interval scales the floor", at(6, { pollsSoFar: 1, progress: 100, maxIntervalMs: 6000 }), 200],
     ["an invalid interval falls back to 30 s", { ...base, maxIntervalMs: Number.NaN }, MAX],
-    ["a negative progress is treated as 0", at(30, { pollsSoFar: 1, progress: -5, lastProgress: 0 }), MAX],
+    ["a negative progress is treated as 0", at(30, { pollsSoFar: 1, progress: -5 }), MAX],
   ])("schedules %s", (_label, input, expected) => {
     expect(nextPollDelay(input)).toBe(expected);
   });
 
   it.each([1, 2, 5, 10])("never waits longer than the interval (poll %i)", (pollsSoFar) => {
     for (const progress of [undefined, 0, 1, 10, 50, 99, 100]) {
-      const delay = nextPollDelay(at(pollsSoFar * 30, { pollsSoFar, progress, lastProgress: 0 }));
+      const delay = nextPollDelay(at(pollsSoFar * 30, { pollsSoFar, progress }));
       expect(delay).toBeGreaterThanOrEqual(0);
       expect(delay).toBeLessThanOrEqual(MAX);
     }
@@ -114,26 +101,23 @@ function pollScheduled(render: Render): Outcome {
   let t = 0;
   let polls = 0;
   let maxGapMs = 0;
-  let previous = { progress: 5, at: 0 }; // the submit response
   let current: number | undefined;
   for (;;) {
     const delay = nextPollDelay({
       submittedAt: 0,
       now: t,
       progress: current,
-      lastProgress: current === undefined ? undefined : previous.progress,
-      lastPolledAt: current === undefined ? undefined : previous.at,
+      startProgress: 5, // the submit response
       maxIntervalMs: MAX,
       pollsSoFar: polls,
     });
     maxGapMs = Math.max(maxGapMs, delay);
-    if (current !== undefined) previous = { progress: current, at: t };
     t += delay;
     polls += 1;
     if (t >= render.lengthMs) return { polls, detectionDelayMs: t - render.lengthMs, maxGapMs };
     current = render.progressAt(t);
-    // The budget rule: never more than fixed polling would have made by now, plus slack.
-    expect(polls).toBeLessThanOrEqual(t / MAX + 1 + 0.25);
+    // The budget rule: never more than one poll ahead of fixed polling (which has made floor(t / MAX) by now).
+    expect(polls).toBeLessThanOrEqual(Math.floor(t / MAX) + 1);
   }
 }
 
@@ -158,5 +142,111 @@ describe("compared with polling every 30 s (simulated 30-90 s renders)", () => {
 
   it("never leaves a gap longer than the interval", () => {
     expect(Math.max(...scheduled.map((outcome) => outcome.maxGapMs))).toBeLessThanOrEqual(MAX);
+  });
+});
+
+/**
+ * The simulator's renders (sim/nemo/render.ts): pending at 5 for the first tenth, then 5 + 90·t/length with
+ * a fixed noise of -3…3 points per tenth of the render, never decreasing, completed (100) at the end.
+ */
+function makeSimulatorRenders(count: number, seed: number): Render[] {
+  const rand = random(seed);
+  return Array.from({ length: count }, () => {
+    const lengthMs = 30_000 + rand() * 60_000;
+    const noise = Array.from({ length: 10 }, () => Math.floor(rand() * 7) - 3);
+    let maxSeen = 5;
+    return {
+      lengthMs,
+      progressAt: (t) => {
+        const fraction = t / lengthMs;
+        if (fraction < 0.1) return maxSeen;
+        const jitter = noise[Math.min(9, Math.floor(fraction * 10))] ?? 0;
+        maxSeen = Math.max(maxSeen, Math.round(Math.min(99, Math.max(6, 5 + 90 * fraction + jitter))));
+        return maxSeen;
+      },
+    };
+  });
+}
+
+describe("compared with polling every 30 s (the simulator's renders)", () => {
+  const renders = makeSimulatorRenders(2000, 20261206);
+  const fixed = renders.map(pollFixed);
+  const scheduled = renders.map(pollScheduled);
+
+  it("notices a finished render within a few seconds on average, with no more polls", () => {
+    expect(average(fixed, "detectionDelayMs")).toBeGreaterThan(12_000);
+    expect(average(scheduled, "detectionDelayMs")).toBeLessThan(7_000);
+    expect(average(scheduled, "polls")).toBeLessThanOrEqual(average(fixed, "polls"));
+  });
+
+  it("misses by little even at the 99th percentile", () => {
+    const delays = scheduled.map((outcome) => outcome.detectionDelayMs).sort((a, b) => a - b);
+    expect(delays[Math.floor(delays.length * 0.99)]).toBeLessThan(15_000);
+  });
+});
+
+describe("the prior from the chat's previous render", () => {
+  it("estimates how long a render took from the line through its last reading", () => {
+    // 5 → 80 in 30 s reaches 100 at 38 s; seen done at 45 s.
+    expect(estimateRenderMs({ submittedAt: 0, lastPolledAt: 30_000, lastProgress: 80, seenDoneAt: 45_000 })).toBe(
+      38_000,
+    );
+    // Never before the reading that saw it running, never after the poll that saw it done.
+    expect(estimateRenderMs({ submittedAt: 0, lastPolledAt: 30_000, lastProgress: 20, seenDoneAt: 40_000 })).toBe(
+      40_000,
+    );
+    expect(estimateRenderMs({ submittedAt: 0, seenDoneAt: 30_000 })).toBe(30_000);
+  });
+
+  it("scales with the video's length and polls first just after the predicted finish", () => {
+    // 40 s for a 20 s video: a 10 s video takes about 20 s → first poll at 20 s · 1.15 + 1 s.
+    const first = firstPollFromPrior({ renderMs: 40_000, videoSeconds: 20 }, 10, MAX);
+    expect(first).toBe(24_000);
+    expect(nextPollDelay({ ...base, firstPollMs: first })).toBe(24_000);
+    // A longer video than the interval covers: the interval still caps the first poll.
+    const long = firstPollFromPrior({ renderMs: 40_000, videoSeconds: 20 }, 30, MAX);
+    expect(nextPollDelay({ ...base, firstPollMs: long })).toBe(MAX);
+  });
+
+  it("has no prior without a finished render or a known length", () => {
+    expect(firstPollFromPrior(undefined, 10, MAX)).toBeUndefined();
+    expect(firstPollFromPrior({ renderMs: 40_000 }, 10, MAX)).toBeUndefined();
+    expect(firstPollFromPrior({ renderMs: 40_000, videoSeconds: 20 }, undefined, MAX)).toBeUndefined();
+    expect(firstPollFromPrior({ renderMs: 0, videoSeconds: 20 }, 10, MAX)).toBeUndefined();
+  });
+
+  it("makes edit-after-edit renders of one video arrive close to their finish with one poll", () => {
+    // Renders of the same 15 s video take 24 s ± 2 s; the prior is the previous render.
+    const rand = random(7);
+    let prior: { renderMs: number; videoSeconds: number } | undefined;
+    const delays: number[] = [];
+    let polls = 0;
+    for (let i = 0; i < 200; i++) {
+      const lengthMs = 24_000 + (rand() - 0.5) * 4_000;
+      const render: Render = { lengthMs, progressAt: (t) => 5 + (95 * t) / lengthMs };
+      let t = 0;
+      let made = 0;
+      let current: number | undefined;
+      for (;;) {
+        t += nextPollDelay({
+          submittedAt: 0,
+          now: t,
+          progress: current,
+          startProgress: 5,
+          maxIntervalMs: MAX,
+          pollsSoFar: made,
+          firstPollMs: firstPollFromPrior(prior, 15, MAX),
+        });
+        made += 1;
+        if (t >= render.lengthMs) break;
+        current = render.progressAt(t);
+      }
+      polls += made;
+      delays.push(t - render.lengthMs);
+      prior = { renderMs: lengthMs, videoSeconds: 15 };
+    }
+    // Fixed polling: one poll at 30 s, about 6 s after each finish.
+    expect(polls / 200).toBeLessThanOrEqual(1);
+    expect(delays.reduce((sum, delay) => sum + delay, 0) / 200).toBeLessThan(5_000);
   });
 });
