@@ -6,11 +6,18 @@ import type { QuotaHooks } from "../operator/quota-hooks";
 import type { ChatStore } from "../store/chat-record";
 import type { ChatActions } from "../telegram/bot";
 import { type Lang, langFromCode, t } from "../telegram/messages";
-import { type ChatSender, ChatUnreachableError, createChatSender } from "../telegram/sender";
+import {
+  answerPolicy,
+  type ChatSender,
+  ChatUnreachableError,
+  createChatSender,
+  isTelegramTransportFailure,
+} from "../telegram/sender";
 import { createChatActions } from "./chat-actions";
 import type { ChatFlowDeps } from "./flow-deps";
 import { createMediaFlow, type MediaFlow } from "./media-flow";
 import { createNemoSession, type NemoSession } from "./nemo-session";
+import { createOutbox, type Outbox } from "./outbox";
 import { createRenderFlow, type RenderFlow } from "./render-flow";
 import { KEYS, type Origin, readKey, SCHEMAS } from "./state";
 import { createTurnEndings } from "./turn-endings";
@@ -44,11 +51,21 @@ export class ChatWork {
   readonly renders: RenderFlow;
   readonly media: MediaFlow;
   private readonly turns: TurnQueue;
+  /** Answers Telegram did not take after every retry, sent again by the alarm (outbox.ts). */
+  private readonly outbox: Outbox;
   private api: Api<RawApi> | undefined;
   /** Set on Telegram's first 403 so sends already under way stop at once, before storage says so. */
   private refusedByTelegram = false;
 
   constructor(private readonly deps: ChatWorkDeps) {
+    this.outbox = createOutbox({
+      config: deps.config,
+      storage: deps.storage,
+      now: deps.now,
+      newId: deps.newId,
+      requestWake: deps.requestWake,
+      senderOnce: (destination) => this.guarded(destination, createChatSender(this.requireApi(), destination)),
+    });
     this.session = createNemoSession({
       config: deps.config,
       store: deps.store,
@@ -101,13 +118,19 @@ export class ChatWork {
   /** Resumes whatever should be running and is not, and handles due timers. Safe to run twice. */
   async tick(): Promise<void> {
     if (await this.unreachable()) return;
+    await this.outbox.flush();
     await this.turns.resume();
     await this.media.tick();
     await this.renders.tick();
   }
 
   async nextWakeAt(): Promise<number | undefined> {
-    const times = [await this.turns.nextWakeAt(), await this.media.nextWakeAt(), await this.renders.nextWakeAt()];
+    const times = [
+      await this.outbox.nextWakeAt(),
+      await this.turns.nextWakeAt(),
+      await this.media.nextWakeAt(),
+      await this.renders.nextWakeAt(),
+    ];
     return times.filter((value): value is number => value !== undefined).sort((a, b) => a - b)[0];
   }
 
@@ -156,11 +179,35 @@ export class ChatWork {
     await this.turns.dropAll({ [KEYS.flags]: { ...flags, unreachable: true } });
     await this.renders.stopAll(false);
     await this.media.clear();
+    await this.outbox.clear();
   }
 
+  /**
+   * The chat's sender: answers are retried in place (ANSWER_RETRY_DELAYS_MS), and one that still fails in
+   * transport is kept in the outbox for the alarm and reported as sent (message id 0), so the work that
+   * produced it goes on instead of ending with the answer lost.
+   */
   senderFor(origin: Pick<Origin, "chatId" | "threadId">): ChatSender {
-    const sender = createChatSender(this.requireApi(), { chatId: origin.chatId, threadId: origin.threadId });
-    // Any refusal to deliver marks the chat unreachable, so nothing keeps pushing to it.
+    const destination = { chatId: origin.chatId, threadId: origin.threadId };
+    const policy = answerPolicy(this.deps.config, this.deps.sleep, origin.chatId);
+    const sender = this.guarded(destination, createChatSender(this.requireApi(), destination, policy));
+    return {
+      ...sender,
+      send: async (html, options = {}) => {
+        try {
+          return await sender.send(html, options);
+        } catch (error) {
+          if (options.kind === "status" || !isTelegramTransportFailure(error)) throw error;
+          const { buttons, replyTo } = options;
+          await this.outbox.keep({ html, destination, ...(buttons ? { buttons } : {}), replyTo });
+          return DEFERRED_MESSAGE_ID;
+        }
+      },
+    };
+  }
+
+  /** Any refusal to deliver marks the chat unreachable, so nothing keeps pushing to it. */
+  private guarded(origin: Pick<Origin, "chatId" | "threadId">, sender: ChatSender): ChatSender {
     const guard = async <T>(call: () => Promise<T>): Promise<T> => {
       if (this.refusedByTelegram) throw new ChatUnreachableError(origin.chatId);
       try {
@@ -244,6 +291,9 @@ function reachableAgain(update: Record<string, unknown>): boolean {
   const status = member?.new_chat_member?.status;
   return status === "member" || status === "administrator";
 }
+
+/** The message id `send` reports for an answer kept in the outbox: no message exists yet. */
+export const DEFERRED_MESSAGE_ID = 0;
 
 export type { NemoClient };
 export type ChatFlags = { unreachable?: boolean; greeted?: boolean };
