@@ -1,7 +1,8 @@
 import { parseArgs } from "node:util";
+import { parseFlakyRate } from "../flaky/index";
 import { startNemoSim } from "./server";
 
-/** `npm run sim:nemo -- --port 9101 [--dialect typed|adk] [--render-shape r1|r2] [--time-scale 0.1] [--seed 1]` */
+/** `npm run sim:nemo -- --port 9101 [--dialect typed|adk] [--render-shape r1|r2] [--time-scale 0.1] [--seed 1] [--flaky 0.02]` */
 const { values } = parseArgs({
   options: {
     port: { type: "string", default: "9101" },
@@ -9,6 +10,8 @@ const { values } = parseArgs({
     "render-shape": { type: "string", default: "r1" },
     "time-scale": { type: "string", default: "1" },
     seed: { type: "string" },
+    /** Share of connections reset or stalled at random, seeded with --seed (issue 16), e.g. 0.02. */
+    flaky: { type: "string" },
   },
 });
 
@@ -29,9 +32,23 @@ if (!Number.isInteger(port) || port < 0) fail("--port is a port number");
 if (!(timeScale > 0)) fail("--time-scale is a positive number");
 const seed = values.seed === undefined ? undefined : Number(values.seed);
 
-const sim = await startNemoSim({ port, dialect, renderShape, timeScale, ...(seed === undefined ? {} : { seed }) });
+let flakyRate: number | undefined;
+try {
+  flakyRate = parseFlakyRate(values.flaky);
+} catch (error) {
+  fail((error as Error).message);
+}
+
+const sim = await startNemoSim({
+  port,
+  dialect,
+  renderShape,
+  timeScale,
+  ...(seed === undefined ? {} : { seed }),
+  ...(flakyRate ? { flaky: { rate: flakyRate, ...(seed === undefined ? {} : { seed }) } } : {}),
+});
 console.log(
-  `NemoVideo simulator listening on ${sim.url} (dialect ${dialect}, render shape ${renderShape}, time scale ${timeScale})`,
+  `NemoVideo simulator listening on ${sim.url} (dialect ${dialect}, render shape ${renderShape}, time scale ${timeScale}${flakyRate ? `, flaky ${flakyRate}` : ""})`,
 );
 
 for (const signal of ["SIGINT", "SIGTERM"] as const) {

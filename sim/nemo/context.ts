@@ -1,3 +1,4 @@
+import { Flaky } from "../flaky/index";
 import { FaultQueue } from "./faults";
 import { bearer, type Ctx, sendCode } from "./http";
 import { createRng, type Rng } from "./random";
@@ -11,6 +12,8 @@ export interface Sim {
   rng: Rng;
   store: Store;
   faults: FaultQueue;
+  /** Connections reset or stalled at random (issue 16). */
+  flaky: Flaky;
   scripts: ScriptedTurn[];
   requests: RecordedRequest[];
   renders: Map<string, RenderJob>;
@@ -30,6 +33,7 @@ export function createSim(options: NemoSimOptions): Sim {
     rng,
     store: new Store(config, rng),
     faults: new FaultQueue(),
+    flaky: new Flaky(options.flaky),
     scripts: [],
     requests: [],
     renders: new Map(),

@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { createSim, type Sim } from "./context";
 import { control } from "./control";
 import { applyFault } from "./faults";
-import { type Ctx, sendDetail } from "./http";
+import { type Ctx, sendDetail, sleep } from "./http";
 import { mp4Sha256 } from "./mp4";
 import { match } from "./routes";
 import type { NemoSim, NemoSimOptions, RecordedRequest } from "./types";
@@ -59,6 +59,14 @@ async function handle(req: IncomingMessage, res: ServerResponse, sim: Sim, api: 
     query: url.searchParams,
   };
   if (found.kind === "none") return sendDetail(ctx, 404, "Not Found");
+  // A flaky connection never reaches the handler: nothing happened, whatever the client concludes.
+  const flaky = sim.flaky.draw(["reset", "stall"]);
+  if (flaky) {
+    if (flaky === "stall") await sleep(sim.flaky.stallMs, sim.lifetime.signal).catch(() => {});
+    record.flaky = flaky;
+    req.socket.destroy();
+    return;
+  }
   const fault = sim.faults.take(found.endpoint);
   if (fault && (await applyFault(ctx, fault, sim.lifetime.signal))) return;
   if (found.kind === "wrong-method") return sendDetail(ctx, 405, "Method Not Allowed");
@@ -122,6 +130,8 @@ function createApi(sim: Sim): NemoSim {
     setRenderShape: (s) => {
       sim.config.renderShape = s;
     },
+    setFlaky: (options) => sim.flaky.set(options),
+    flakyCounts: () => ({ ...sim.flaky.counts }),
     reset: (full = false) => {
       // Mutated in place: tests hold `sim.requests` / `sim.renders` by reference.
       sim.requests.length = 0;
