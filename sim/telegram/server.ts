@@ -75,9 +75,11 @@ export async function startTelegramFake(options: TelegramFakeOptions = {}): Prom
   async function runCall(
     call: { method: string; token: string; params: Params; files: RecordedFile[]; signal: AbortSignal },
     at: number,
+    cut?: "lostAnswer",
   ) {
     const outcome = await executeCall(state, faults, call);
     log.push({
+      ...(cut ? { flaky: cut } : {}),
       method: outcome.method,
       params: call.params,
       files: call.files,
@@ -99,13 +101,18 @@ export async function startTelegramFake(options: TelegramFakeOptions = {}): Prom
     const cut = flaky.draw(["reset", "stall", "lostAnswer"]);
     if (cut === "reset" || cut === "stall") {
       if (cut === "stall") await sleep(flaky.stallMs, signal).catch(() => {});
-      log.push({ method, params: {}, files: [], token: callToken, status: 0, response: flakyResponse(cut), at });
+      const response = flakyResponse(cut);
+      log.push({ method, params: {}, files: [], token: callToken, status: 0, response, at, flaky: cut });
       req.socket.destroy();
       return;
     }
     try {
       const { params, files } = await readRequest(req, url, state.limits.uploadBytes);
-      outcome = await runCall({ method, token: callToken, params, files, signal }, at);
+      outcome = await runCall(
+        { method, token: callToken, params, files, signal },
+        at,
+        cut === "lostAnswer" ? cut : undefined,
+      );
     } catch (error) {
       // Body-level failures (413, bad JSON) happen before a method runs; they are recorded all the same.
       const apiError = error instanceof ApiError ? error : new ApiError(400, `Bad Request: ${String(error)}`);

@@ -49,6 +49,8 @@ export interface RecordedCall {
   status: number;
   response: ApiResponse;
   at: number;
+  /** Set when a flaky connection (issue 16) cut this call; "lostAnswer" means it took effect unseen. */
+  flaky?: FlakyMode;
 }
 
 export type ApiResponse =
