@@ -66,7 +66,8 @@ export function createOutbox(deps: OutboxDeps) {
   async function flushDue(): Promise<void> {
     let entries = await read();
     for (const entry of [...entries]) {
-      if (entry.nextAt > now()) continue;
+      // In order: an answer waits behind an earlier one that is not due yet.
+      if (entry.nextAt > now()) break;
       const log = (outcome: string) =>
         logEvent(config, outcome === "delivered" ? "info" : "warn", {
           event: "outbox",
@@ -107,8 +108,8 @@ export function createOutbox(deps: OutboxDeps) {
       }
     }
     await write(entries);
-    const due = entries.map((entry) => entry.nextAt);
-    if (due.length > 0) await deps.requestWake(Math.min(...due));
+    const head = entries[0];
+    if (head) await deps.requestWake(head.nextAt);
   }
 
   return {
@@ -132,9 +133,9 @@ export function createOutbox(deps: OutboxDeps) {
     flush(): Promise<void> {
       return serially(flushDue);
     },
+    /** When the oldest answer is due: the others wait behind it. */
     async nextWakeAt(): Promise<number | undefined> {
-      const due = (await read()).map((entry) => entry.nextAt);
-      return due.length > 0 ? Math.min(...due) : undefined;
+      return (await read())[0]?.nextAt;
     },
     clear(): Promise<void> {
       return serially(() => storage.delete(OUTBOX_KEY).then(() => undefined));
