@@ -22,6 +22,10 @@ export type ManyChatsResult = {
   /** Webhook acknowledgement (POST to 200) of the album items during the burst. */
   ackP50: number;
   ackP99: number;
+  /** Webhook POSTs of the burst answered with anything but 2xx (Telegram would back off the whole bot). */
+  webhookNot2xx: number;
+  /** Updates Telegram had to deliver more than once before a 2xx. */
+  redelivered: number;
   timedOut: boolean;
 };
 
@@ -45,12 +49,18 @@ export async function benchManyChats(chats = 200, timeoutMs = 180_000): Promise<
     // Each chat's items go one after another, as Telegram delivers one update at a time per chat; every
     // webhook answer is timed, so the acknowledgement under this load is measured too.
     const acks: number[] = [];
+    let webhookNot2xx = 0;
+    let redelivered = 0;
     await Promise.all(
       albums.map(async (album) => {
         for (const update of album) {
           const posted = performance.now();
-          await telegram.deliver(update);
+          const delivery = await telegram.deliver(update);
           acks.push(performance.now() - posted);
+          // Every attempt before the last failed; the last one counts when it was not a 2xx either.
+          const lastFailed = delivery.status < 200 || delivery.status >= 300 ? 1 : 0;
+          webhookNot2xx += Math.max(0, delivery.attempts - 1) + lastFailed;
+          if (delivery.attempts > 1) redelivered++;
         }
       }),
     );
@@ -128,6 +138,8 @@ export async function benchManyChats(chats = 200, timeoutMs = 180_000): Promise<
       ackP50: percentile(acks, 50),
       ackP99: percentile(acks, 99),
       albumSettleMs: ALBUM_SETTLE_MS,
+      webhookNot2xx,
+      redelivered,
       timedOut,
     };
   } finally {
