@@ -85,6 +85,8 @@ const ConfigSchema = object({
   WATCHDOG_INTERVAL_MS: wholeNumber(30_000),
   TELEGRAM_MAX_RETRY_AFTER_S: wholeNumber(60),
   // --- issue 16: retries of answers, transfers and reads that failed in transport ---
+  /** Pauses before each retry of a webhook's hand-off to the chat's object that threw (the edge holds). */
+  ACCEPT_RETRY_DELAYS_MS: delayList("100,400,1500"),
   /** Pauses before each retry of an answer Telegram did not acknowledge (a lost connection, a 5xx). */
   ANSWER_RETRY_DELAYS_MS: delayList("1000,4000,15000"),
   /** Pauses before each retry of a file's Telegram download + NemoVideo upload that failed in transport. */

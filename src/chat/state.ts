@@ -47,6 +47,8 @@ export const ActiveTurnSchema = QueuedTurnSchema.extend({
   snapshot: optional(unknown()),
   phase: zEnum(["starting", "streaming", "recovering"]),
   sawText: boolean(),
+  /** Times the turn failed in transport before its message could reach the agent (issue 16). */
+  startFailures: optional(number()),
   /** The user explicitly asked for a finished video: an "Export button" reply exports at once. */
   wantsVideo: optional(boolean()),
   recheck: optional(

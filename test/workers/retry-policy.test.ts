@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { isTransferTransportFailure, TelegramDownloadError } from "../../src/chat/media-upload";
 import { createOutbox } from "../../src/chat/outbox";
 import { NemoTransportError, NemoUnsupportedFileError } from "../../src/nemo/errors";
+import { acceptWithRetry } from "../../src/telegram/edge-accept";
 import {
   type ChatSender,
   ChatUnreachableError,
@@ -235,5 +236,34 @@ describe("transfers and NemoVideo reads", () => {
     );
     await expect(client.runTurn({ sessionId: "sess-1", text: "make it" })).rejects.toBeInstanceOf(NemoTransportError);
     expect(calls).toHaveLength(1);
+  });
+});
+
+describe("the edge's hand-off to the chat's object", () => {
+  it("is tried again when it throws (accepting is idempotent), a bounded number of times", async () => {
+    let calls = 0;
+    const slept: number[] = [];
+    const accepted = await acceptWithRetry(
+      async () => {
+        calls++;
+        if (calls < 3) throw new Error("Durable Object is overloaded");
+        return { duplicate: false };
+      },
+      [5, 10, 20],
+      async (ms) => void slept.push(ms),
+    );
+    expect(accepted).toEqual({ duplicate: false });
+    expect(slept).toEqual([5, 10]);
+    calls = 0;
+    const failing = acceptWithRetry(
+      async () => {
+        calls++;
+        throw new Error("reset");
+      },
+      [1, 1],
+      async () => {},
+    );
+    await expect(failing).rejects.toThrow("reset");
+    expect(calls).toBe(3);
   });
 });
