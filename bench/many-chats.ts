@@ -26,6 +26,8 @@ export type ManyChatsResult = {
   webhookNot2xx: number;
   /** Updates Telegram had to deliver more than once before a 2xx. */
   redelivered: number;
+  /** Final webhook statuses that were not 2xx, by status (0 = no answer within the fake's timeout). */
+  finalNot2xx: Record<string, number>;
   timedOut: boolean;
 };
 
@@ -51,6 +53,7 @@ export async function benchManyChats(chats = 200, timeoutMs = 180_000): Promise<
     const acks: number[] = [];
     let webhookNot2xx = 0;
     let redelivered = 0;
+    const finalNot2xx: Record<string, number> = {};
     await Promise.all(
       albums.map(async (album) => {
         for (const update of album) {
@@ -61,6 +64,7 @@ export async function benchManyChats(chats = 200, timeoutMs = 180_000): Promise<
           const lastFailed = delivery.status < 200 || delivery.status >= 300 ? 1 : 0;
           webhookNot2xx += Math.max(0, delivery.attempts - 1) + lastFailed;
           if (delivery.attempts > 1) redelivered++;
+          if (lastFailed) finalNot2xx[delivery.status] = (finalNot2xx[delivery.status] ?? 0) + 1;
         }
       }),
     );
@@ -140,6 +144,7 @@ export async function benchManyChats(chats = 200, timeoutMs = 180_000): Promise<
       albumSettleMs: ALBUM_SETTLE_MS,
       webhookNot2xx,
       redelivered,
+      finalNot2xx,
       timedOut,
     };
   } finally {
