@@ -28,6 +28,8 @@ export type ManyChatsResult = {
   redelivered: number;
   /** Final webhook statuses that were not 2xx, by status (0 = no answer within the fake's timeout). */
   finalNot2xx: Record<string, number>;
+  /** Telegram's getWebhookInfo.last_error_message after the burst, when any delivery failed. */
+  lastWebhookError: string | undefined;
   timedOut: boolean;
 };
 
@@ -68,6 +70,10 @@ export async function benchManyChats(chats = 200, timeoutMs = 180_000): Promise<
         }
       }),
     );
+    const info = (await (await fetch(`${telegram.apiRoot}/bot${telegram.token}/getWebhookInfo`)).json()) as {
+      result?: { last_error_message?: string };
+    };
+    const lastWebhookError = info.result?.last_error_message;
     const deadline = started + timeoutMs;
     let timedOut = false;
     for (;;) {
@@ -145,6 +151,7 @@ export async function benchManyChats(chats = 200, timeoutMs = 180_000): Promise<
       webhookNot2xx,
       redelivered,
       finalNot2xx,
+      lastWebhookError,
       timedOut,
     };
   } finally {
