@@ -137,8 +137,12 @@ export function createOutbox(deps: OutboxDeps) {
     async nextWakeAt(): Promise<number | undefined> {
       return (await read())[0]?.nextAt;
     },
-    clear(): Promise<void> {
-      return serially(() => storage.delete(OUTBOX_KEY).then(() => undefined));
+    /**
+     * Drops every kept answer (the chat refused the bot). Not in the serial chain: a flush's own send may
+     * be what found the chat refused, and it waits for this while holding the chain.
+     */
+    async clear(): Promise<void> {
+      await storage.delete(OUTBOX_KEY);
     },
   };
 }

@@ -172,6 +172,21 @@ describe("the outbox of undelivered answers", () => {
     expect(sent.map((entry) => entry.html)).toEqual(["first", "second"]);
   });
 
+  it("a refusal found by the outbox's own send can clear the outbox without waiting for itself", async () => {
+    let box: ReturnType<typeof outboxWith> | undefined;
+    box = outboxWith([
+      async () => {
+        // What the chat's guard does on a 403: mark the chat unreachable, which clears the outbox.
+        await box?.outbox.clear();
+        throw new ChatUnreachableError(7);
+      },
+    ]);
+    await box.outbox.keep({ html: "a", destination: { chatId: 7 } });
+    box.advance(100);
+    await box.outbox.flush();
+    expect(await box.outbox.nextWakeAt()).toBeUndefined();
+  });
+
   it("drops everything when Telegram refuses the chat for good, and a message Telegram refuses", async () => {
     const refusedForGood = outboxWith([
       async () => {
