@@ -14,23 +14,6 @@ export function isTelegramTransportFailure(error: unknown): boolean {
   return error instanceof HttpError || (error instanceof GrammyError && error.error_code >= 500);
 }
 
-/** Telegram never delivers to this chat again: the bot was blocked or removed, or the chat is gone. */
-export function isRefusedForGood(error: unknown): boolean {
-  if (!(error instanceof GrammyError)) return false;
-  if (error.error_code === 403) return true;
-  return (
-    error.error_code === 400 &&
-    /chat not found|chat was deleted|bot was kicked|user is deactivated/i.test(error.description)
-  );
-}
-
-export type RetryReport = {
-  /** Retries made after a transport failure; each may have duplicated a call that did arrive. */
-  retries: number;
-  /** The last transport failure when every attempt failed. */
-  gaveUp: boolean;
-};
-
 export type AnswerRetry = {
   /** Pauses before each further attempt; its length is the number of retries. */
   delaysMs: readonly number[];
