@@ -12,6 +12,11 @@ export const workersTestBindings = {
   STATE_RECHECK_MS: "50",
   ALBUM_SETTLE_MS: "100",
   WATCHDOG_INTERVAL_MS: "200",
+  // issue 16: retries after a transport failure, shrunk.
+  ANSWER_RETRY_DELAYS_MS: "10,20",
+  TRANSFER_RETRY_DELAYS_MS: "10,20",
+  NEMO_READ_RETRY_DELAYS_MS: "10,20",
+  OUTBOX_RETRY_MS: "100",
 };
 
 export default defineConfig({

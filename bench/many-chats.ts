@@ -22,6 +22,14 @@ export type ManyChatsResult = {
   /** Webhook acknowledgement (POST to 200) of the album items during the burst. */
   ackP50: number;
   ackP99: number;
+  /** Webhook POSTs of the burst answered with anything but 2xx (Telegram would back off the whole bot). */
+  webhookNot2xx: number;
+  /** Updates Telegram had to deliver more than once before a 2xx. */
+  redelivered: number;
+  /** Final webhook statuses that were not 2xx, by status (0 = no answer within the fake's timeout). */
+  finalNot2xx: Record<string, number>;
+  /** Telegram's getWebhookInfo.last_error_message after the burst, when any delivery failed. */
+  lastWebhookError: string | undefined;
   timedOut: boolean;
 };
 
@@ -45,15 +53,27 @@ export async function benchManyChats(chats = 200, timeoutMs = 180_000): Promise<
     // Each chat's items go one after another, as Telegram delivers one update at a time per chat; every
     // webhook answer is timed, so the acknowledgement under this load is measured too.
     const acks: number[] = [];
+    let webhookNot2xx = 0;
+    let redelivered = 0;
+    const finalNot2xx: Record<string, number> = {};
     await Promise.all(
       albums.map(async (album) => {
         for (const update of album) {
           const posted = performance.now();
-          await telegram.deliver(update);
+          const delivery = await telegram.deliver(update);
           acks.push(performance.now() - posted);
+          // Every attempt before the last failed; the last one counts when it was not a 2xx either.
+          const lastFailed = delivery.status < 200 || delivery.status >= 300 ? 1 : 0;
+          webhookNot2xx += Math.max(0, delivery.attempts - 1) + lastFailed;
+          if (delivery.attempts > 1) redelivered++;
+          if (lastFailed) finalNot2xx[delivery.status] = (finalNot2xx[delivery.status] ?? 0) + 1;
         }
       }),
     );
+    const info = (await (await fetch(`${telegram.apiRoot}/bot${telegram.token}/getWebhookInfo`)).json()) as {
+      result?: { last_error_message?: string };
+    };
+    const lastWebhookError = info.result?.last_error_message;
     const deadline = started + timeoutMs;
     let timedOut = false;
     for (;;) {
@@ -128,6 +148,10 @@ export async function benchManyChats(chats = 200, timeoutMs = 180_000): Promise<
       ackP50: percentile(acks, 50),
       ackP99: percentile(acks, 99),
       albumSettleMs: ALBUM_SETTLE_MS,
+      webhookNot2xx,
+      redelivered,
+      finalNot2xx,
+      lastWebhookError,
       timedOut,
     };
   } finally {

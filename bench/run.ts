@@ -137,9 +137,9 @@ Each of ${many.chats} people sends an album of 2 photos with the instruction at 
 ${many.albumSettleMs} ms, the production default). Delivered = exactly one video, and no turn, upload or visible
 text twice; lost = no video by the end; duplicated = anything done twice.
 
-| delivered | lost | duplicated | wall time (first POST → last video) | per chat p50 / p99 | turns | uploads | albums split into 2 batches | webhook ack during the burst p50 / p99 |
-|---|---|---|---|---|---|---|---|---|
-| **${many.delivered}** | **${many.lost}** | **${many.duplicated}** | ${round(many.wallMs / 1000, 1)} s | ${round(many.perChatP50 / 1000, 1)} s / ${round(many.perChatP99 / 1000, 1)} s | ${many.turns} | ${many.uploads} | ${many.splitAlbums} | ${ms(many.ackP50)} / ${ms(many.ackP99)} |
+| delivered | lost | duplicated | wall time (first POST → last video) | per chat p50 / p99 | turns | uploads | albums split into 2 batches | webhook ack during the burst p50 / p99 | webhook answers not 2xx |
+|---|---|---|---|---|---|---|---|---|---|
+| **${many.delivered}** | **${many.lost}** | **${many.duplicated}** | ${round(many.wallMs / 1000, 1)} s | ${round(many.perChatP50 / 1000, 1)} s / ${round(many.perChatP99 / 1000, 1)} s | ${many.turns} | ${many.uploads} | ${many.splitAlbums} | ${ms(many.ackP50)} / ${ms(many.ackP99)} | **${many.webhookNot2xx}** (${many.redelivered} updates redelivered) |
 ${many.timedOut ? "\n**The run hit its time limit before every chat had a video.**\n" : ""}
 All ${many.chats} chats' objects, uploads, SSE streams and renders run in one single-threaded workerd process on
 this machine, so the acknowledgement during the burst waits for CPU behind that work; on Cloudflare each

@@ -4,6 +4,7 @@ import packageJson from "../package.json";
 import { ConfigError, configFrom } from "./config";
 import { logEvent, prepareChatHash } from "./log";
 import { routeOf } from "./operator/update-facts";
+import { acceptWithRetry } from "./telegram/edge-accept";
 import { chatIdOfUpdate, isRecord, updateIdOf } from "./telegram/update-routing";
 
 type AppEnv = { Bindings: Env };
@@ -70,7 +71,19 @@ app.post(
     const stub = c.env.CHAT.get(c.env.CHAT.idFromName(String(chatId)));
     // accept() only records the update and wakes the chat's object; every slow step happens there, after
     // this response, so Telegram gets its 200 in milliseconds whatever NemoVideo is doing.
-    const result = await stub.accept(update);
+    const result = await acceptWithRetry(
+      () => stub.accept(update),
+      config.ACCEPT_RETRY_DELAYS_MS,
+      (ms) => scheduler.wait(ms),
+      (attempt, error) =>
+        logEvent(config, "warn", {
+          event: "accept_retry",
+          chat: chatId,
+          updateId,
+          attempt,
+          error: error instanceof Error ? error.name : typeof error,
+        }),
+    );
     logEvent(config, "info", {
       event: "update",
       chat: chatId,

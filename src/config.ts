@@ -30,6 +30,19 @@ const idList = optionalText.transform((value) =>
 /** A whole number, or undefined when the setting is absent (a limit that is off unless set). */
 const optionalLimit = optionalText.pipe(string().regex(/^\d+$/, "must be a whole number").transform(Number).optional());
 
+/** A comma-separated list of pauses in ms ("1000,4000"); "" = none. */
+const delayList = (fallback: string) =>
+  string()
+    .regex(/^\s*(\d+\s*(,\s*\d+\s*)*)?$/, "must be whole numbers of ms separated by commas")
+    .optional()
+    .transform((value) =>
+      (value ?? fallback)
+        .split(",")
+        .map((part) => part.trim())
+        .filter(Boolean)
+        .map(Number),
+    );
+
 /** An AES-256 key: base64 of exactly 32 bytes (e.g. `openssl rand -base64 32`). */
 const aesKey = optionalText.refine(
   (value) => value === undefined || (/^[A-Za-z0-9+/]{43}=$/.test(value) && atob(value).length === 32),
@@ -81,6 +94,19 @@ const ConfigSchema = object({
   TELEGRAM_UPLOAD_LIMIT_MB: wholeNumber(50),
   WATCHDOG_INTERVAL_MS: wholeNumber(30_000),
   TELEGRAM_MAX_RETRY_AFTER_S: wholeNumber(60),
+  // --- issue 16: retries of answers, transfers and reads that failed in transport ---
+  /** Pauses before each retry of a webhook's hand-off to the chat's object that threw (the edge holds). */
+  ACCEPT_RETRY_DELAYS_MS: delayList("100,400,1500"),
+  /** Pauses before each retry of an answer Telegram did not acknowledge (a lost connection, a 5xx). */
+  ANSWER_RETRY_DELAYS_MS: delayList("1000,4000,15000"),
+  /** Pauses before each retry of a file's Telegram download + NemoVideo upload that failed in transport. */
+  TRANSFER_RETRY_DELAYS_MS: delayList("1000,5000"),
+  /** Pauses before each retry of an idempotent NemoVideo read (state, render status, credits). */
+  NEMO_READ_RETRY_DELAYS_MS: delayList("250,1000"),
+  /** An answer every retry failed for waits this long (doubling) in storage before the alarm sends it again. */
+  OUTBOX_RETRY_MS: wholeNumber(60_000),
+  /** An undelivered answer older than this is dropped (logged): the person has moved on. */
+  OUTBOX_MAX_AGE_MS: wholeNumber(172_800_000),
   /** Instructions a chat may have waiting behind the running one. */
   QUEUE_LIMIT: wholeNumber(5),
   /** Agent turns one user may start per minute (groups share credits). */

@@ -1,9 +1,11 @@
 import { parseArgs } from "node:util";
+import { parseFlakyRate } from "../flaky/index";
 import { startNemoSim } from "./server";
 
 /**
  * `npm run sim:nemo -- --port 9101 [--dialect typed|adk] [--render-shape r1|r2] [--time-scale 0.1] [--seed 1]
- *  [--silent-edit-rate 0.3] [--drift-rate 0.3] [--initial-credits 100] [--token-ip-cap 10]`
+ *  [--silent-edit-rate 0.3] [--drift-rate 0.3] [--initial-credits 100] [--token-ip-cap 10]
+ *  [--flaky 0.02]`
  */
 const { values } = parseArgs({
   options: {
@@ -16,6 +18,8 @@ const { values } = parseArgs({
     "silent-edit-rate": { type: "string" },
     "drift-rate": { type: "string" },
     "initial-credits": { type: "string" },
+    /** Share of connections reset or stalled at random, seeded with --seed (issue 16), e.g. 0.02. */
+    flaky: { type: "string" },
   },
 });
 
@@ -52,6 +56,12 @@ const initialCredits = values["initial-credits"] === undefined ? undefined : Num
 if (initialCredits !== undefined && !(Number.isInteger(initialCredits) && initialCredits >= 0)) {
   fail("--initial-credits is a whole number");
 }
+let flakyRate: number | undefined;
+try {
+  flakyRate = parseFlakyRate(values.flaky);
+} catch (error) {
+  fail((error as Error).message);
+}
 
 const sim = await startNemoSim({
   port,
@@ -63,9 +73,10 @@ const sim = await startNemoSim({
   ...(silentEditRate === undefined ? {} : { silentEditRate }),
   ...(driftRate === undefined ? {} : { driftRate }),
   ...(initialCredits === undefined ? {} : { initialCredits }),
+  ...(flakyRate ? { flaky: { rate: flakyRate, ...(seed === undefined ? {} : { seed }) } } : {}),
 });
 console.log(
-  `NemoVideo simulator listening on ${sim.url} (dialect ${dialect}, render shape ${renderShape}, time scale ${timeScale})`,
+  `NemoVideo simulator listening on ${sim.url} (dialect ${dialect}, render shape ${renderShape}, time scale ${timeScale}${flakyRate ? `, flaky ${flakyRate}` : ""})`,
 );
 
 for (const signal of ["SIGINT", "SIGTERM"] as const) {

@@ -1,4 +1,5 @@
 import { randomInt } from "node:crypto";
+import { Flaky } from "../flaky/index";
 import { FaultQueue } from "./faults";
 import { bearer, type Ctx, sendCode } from "./http";
 import { createRng, type Rng } from "./random";
@@ -12,6 +13,8 @@ export interface Sim {
   rng: Rng;
   store: Store;
   faults: FaultQueue;
+  /** Connections reset or stalled at random (issue 16). */
+  flaky: Flaky;
   scripts: ScriptedTurn[];
   requests: RecordedRequest[];
   renders: Map<string, RenderJob>;
@@ -34,6 +37,7 @@ export function createSim(options: NemoSimOptions): Sim {
     rng,
     store: new Store(config, rng),
     faults: new FaultQueue(),
+    flaky: new Flaky(options.flaky),
     scripts: [],
     requests: [],
     renders: new Map(),

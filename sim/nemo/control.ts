@@ -99,6 +99,19 @@ export async function control(req: IncomingMessage, res: ServerResponse, path: s
     case "POST /forget-render":
       api.forgetRender(str(body.renderId) ?? "");
       return reply(res, 200, { ok: true });
+    case "POST /flaky": {
+      // {"rate": 0.02, "seed": 1, "stallMs": 1000}; rate 0 switches it off.
+      const rate = Number(body.rate ?? 0);
+      if (!(rate >= 0 && rate <= 1)) return reply(res, 400, { error: "rate is a share between 0 and 1" });
+      api.setFlaky({
+        rate,
+        ...(typeof body.seed === "number" ? { seed: body.seed } : {}),
+        ...(typeof body.stallMs === "number" ? { stallMs: body.stallMs } : {}),
+      });
+      return reply(res, 200, { ok: true });
+    }
+    case "GET /flaky":
+      return reply(res, 200, api.flakyCounts());
     case "POST /config":
       if (body.dialect === "typed" || body.dialect === "adk") api.setDialect(body.dialect);
       if (body.renderShape === "r1" || body.renderShape === "r2") api.setRenderShape(body.renderShape);

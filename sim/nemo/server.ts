@@ -4,7 +4,7 @@ import { createSim, type Sim } from "./context";
 import { control } from "./control";
 import { driftOf, presentDraft } from "./drift";
 import { applyFault } from "./faults";
-import { type Ctx, sendDetail } from "./http";
+import { type Ctx, sendDetail, sleep } from "./http";
 import { mp4Sha256 } from "./mp4";
 import { match } from "./routes";
 import type { NemoSim, NemoSimOptions, RecordedRequest } from "./types";
@@ -60,6 +60,14 @@ async function handle(req: IncomingMessage, res: ServerResponse, sim: Sim, api: 
     query: url.searchParams,
   };
   if (found.kind === "none") return sendDetail(ctx, 404, "Not Found");
+  // A flaky connection never reaches the handler: nothing happened, whatever the client concludes.
+  const flaky = sim.flaky.draw(["reset", "stall"]);
+  if (flaky) {
+    if (flaky === "stall") await sleep(sim.flaky.stallMs, sim.lifetime.signal).catch(() => {});
+    record.flaky = flaky;
+    req.socket.destroy();
+    return;
+  }
   const fault = sim.faults.take(found.endpoint);
   if (fault && (await applyFault(ctx, fault, sim.lifetime.signal))) return;
   if (found.kind === "wrong-method") return sendDetail(ctx, 405, "Method Not Allowed");
@@ -140,6 +148,8 @@ function createApi(sim: Sim): NemoSim {
     setAnonymousRenderRefusal: (status) => {
       sim.config.anonymousRenderRefusal = status;
     },
+    setFlaky: (options) => sim.flaky.set(options),
+    flakyCounts: () => ({ ...sim.flaky.counts }),
     reset: (full = false) => {
       // Mutated in place: tests hold `sim.requests` / `sim.renders` by reference.
       sim.requests.length = 0;

@@ -1,3 +1,4 @@
+import type { FlakyMode, FlakyOptions } from "../flaky/index";
 /**
  * Public types of the NemoVideo simulator. Other engineers write end-to-end tests against these names,
  * so they change only together with sim/nemo/README.md.
@@ -104,6 +105,8 @@ export interface RecordedRequest {
   /** HTTP status sent; 0 while not yet answered or when the socket was destroyed. */
   status: number;
   at: number;
+  /** Set when a flaky connection (issue 16) reset or stalled this request before it was handled. */
+  flaky?: FlakyMode;
 }
 
 export interface UploadRecord {
@@ -177,6 +180,8 @@ export interface NemoSimOptions {
   tokenIpWindowMs?: number;
   /** Anonymous tokens without the render scope: submits answered with this status (default: render allowed). */
   anonymousRenderRefusal?: 402 | 403;
+  /** Resets or stalls this share of API connections at random, seeded (issue 16); off by default. */
+  flaky?: FlakyOptions;
 }
 
 export interface SessionView {
@@ -218,6 +223,10 @@ export interface NemoSim {
   setTokenIpCap(cap: number): void;
   /** Anonymous tokens without the render scope (402 or 403 on submit), or undefined to allow renders. */
   setAnonymousRenderRefusal(status: 402 | 403 | undefined): void;
+  /** Switches flaky connections on (a share of requests reset or stalled, seeded) or off (undefined). */
+  setFlaky(options: FlakyOptions | undefined): void;
+  /** How many requests each flaky mode hit since the last setFlaky. */
+  flakyCounts(): Record<FlakyMode, number>;
   /** Forget requests, faults and scripts; `full` also forgets tokens, sessions and renders. */
   reset(full?: boolean): void;
   close(): Promise<void>;

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Update, UserFromGetMe } from "@grammyjs/types";
+import { Flaky } from "../flaky/index.js";
 import { executeCall } from "./api.js";
 import { readRequest } from "./body.js";
 import { CallLog } from "./call-log.js";
@@ -8,6 +9,7 @@ import { serveDownload } from "./download.js";
 import { ApiError } from "./errors.js";
 import { Faults } from "./faults.js";
 import { addedFile } from "./files.js";
+import { sleep } from "./sleep.js";
 import { createState } from "./state.js";
 import type { ApiResponse, FileDownload, Params, RecordedFile, TelegramFake, TelegramFakeOptions } from "./types.js";
 import { isAllowed, updateChat, updateMessage } from "./update-kind.js";
@@ -42,6 +44,7 @@ export async function startTelegramFake(options: TelegramFakeOptions = {}): Prom
   const token = options.token ?? DEFAULT_TOKEN;
   const botInfo = makeBotInfo(token, options.bot);
   const faults = new Faults();
+  const flaky = new Flaky(options.flaky);
   const log = new CallLog();
   const fileDownloads: FileDownload[] = [];
   const closing = new AbortController();
@@ -72,9 +75,11 @@ export async function startTelegramFake(options: TelegramFakeOptions = {}): Prom
   async function runCall(
     call: { method: string; token: string; params: Params; files: RecordedFile[]; signal: AbortSignal },
     at: number,
+    cut?: "lostAnswer",
   ) {
     const outcome = await executeCall(state, faults, call);
     log.push({
+      ...(cut ? { flaky: cut } : {}),
       method: outcome.method,
       params: call.params,
       files: call.files,
@@ -92,9 +97,22 @@ export async function startTelegramFake(options: TelegramFakeOptions = {}): Prom
     res.on("close", () => controller.abort());
     const signal = AbortSignal.any([controller.signal, closing.signal]);
     let outcome: { status: number; response: ApiResponse; reset: boolean };
+    // A flaky connection (issue 16): cut before the call runs, after a stall, or after it ran unseen.
+    const cut = flaky.draw(["reset", "stall", "lostAnswer"]);
+    if (cut === "reset" || cut === "stall") {
+      if (cut === "stall") await sleep(flaky.stallMs, signal).catch(() => {});
+      const response = flakyResponse(cut);
+      log.push({ method, params: {}, files: [], token: callToken, status: 0, response, at, flaky: cut });
+      req.socket.destroy();
+      return;
+    }
     try {
       const { params, files } = await readRequest(req, url, state.limits.uploadBytes);
-      outcome = await runCall({ method, token: callToken, params, files, signal }, at);
+      outcome = await runCall(
+        { method, token: callToken, params, files, signal },
+        at,
+        cut === "lostAnswer" ? cut : undefined,
+      );
     } catch (error) {
       // Body-level failures (413, bad JSON) happen before a method runs; they are recorded all the same.
       const apiError = error instanceof ApiError ? error : new ApiError(400, `Bad Request: ${String(error)}`);
@@ -109,7 +127,7 @@ export async function startTelegramFake(options: TelegramFakeOptions = {}): Prom
         at,
       });
     }
-    if (outcome.reset) {
+    if (outcome.reset || cut === "lostAnswer") {
       req.socket.destroy();
       return;
     }
@@ -125,18 +143,21 @@ export async function startTelegramFake(options: TelegramFakeOptions = {}): Prom
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
     const file = /^\/file\/bot([^/]+)\/(.+)$/.exec(url.pathname);
     const api = /^\/bot([^/]+)\/([^/]+)\/?$/.exec(url.pathname);
-    const work = file
-      ? serveDownload(
-          state,
-          faults,
-          decodeURIComponent(file[1] as string),
-          decodeURIComponent(file[2] as string),
-          res,
-          fileDownloads,
-        )
-      : api
-        ? handleApi(req, res, decodeURIComponent(api[1] as string), api[2] as string, url)
-        : Promise.resolve(notFound(res));
+    const cut = file ? (flaky.draw(["reset", "stall"]) as "reset" | "stall" | undefined) : undefined;
+    const work = cut
+      ? cutDownload(req, res, cut, flaky.stallMs, closing.signal)
+      : file
+        ? serveDownload(
+            state,
+            faults,
+            decodeURIComponent(file[1] as string),
+            decodeURIComponent(file[2] as string),
+            res,
+            fileDownloads,
+          )
+        : api
+          ? handleApi(req, res, decodeURIComponent(api[1] as string), api[2] as string, url)
+          : Promise.resolve(notFound(res));
     work.catch((error: unknown) => {
       console.error("[telegram-fake] request failed:", error);
       if (!res.headersSent) res.writeHead(500).end();
@@ -204,6 +225,8 @@ export async function startTelegramFake(options: TelegramFakeOptions = {}): Prom
     addFile: (input) => addedFile(state.files.add(input)),
     fileDownloads,
     fault: (method, spec) => faults.add(method, spec),
+    setFlaky: (flakyOptions) => flaky.set(flakyOptions),
+    flakyCounts: () => ({ ...flaky.counts }),
     blockBy: (chatId) => {
       state.blocked.add(chatId);
     },
@@ -240,6 +263,23 @@ export async function startTelegramFake(options: TelegramFakeOptions = {}): Prom
     },
   };
   return fake;
+}
+
+/** What the call log shows for a call a flaky connection cut before it ran (the bot saw no answer). */
+function flakyResponse(cut: "reset" | "stall"): ApiResponse {
+  return { ok: false, error_code: 0, description: `flaky connection: ${cut}` };
+}
+
+/** A file download a flaky connection cut: closed at once, or after hanging for `stallMs`. */
+async function cutDownload(
+  req: IncomingMessage,
+  res: ServerResponse,
+  cut: "reset" | "stall",
+  stallMs: number,
+  closing: AbortSignal,
+): Promise<void> {
+  if (cut === "stall") await sleep(stallMs, closing).catch(() => {});
+  if (!res.headersSent) req.socket.destroy();
 }
 
 function notFound(res: ServerResponse): void {

@@ -1,4 +1,5 @@
 import type { InlineKeyboardMarkup, MessageEntity, Update, UserFromGetMe } from "@grammyjs/types";
+import type { FlakyMode, FlakyOptions } from "../flaky/index.js";
 import type { UpdateBuilders } from "./updates.js";
 
 /** Options of {@link startTelegramFake}; every field has a Telegram-like default. */
@@ -14,6 +15,11 @@ export interface TelegramFakeOptions {
   downloadLimitBytes?: number;
   /** Multipart request bodies above this size get 413. */
   uploadLimitBytes?: number;
+  /**
+   * Resets, stalls or drops the answer of this share of Bot API calls and file downloads at random,
+   * seeded (issue 16); off by default. A dropped answer means the call took effect unseen.
+   */
+  flaky?: FlakyOptions;
 }
 
 /** A file as the fake recorded it from a multipart part: size and hash only, never the bytes. */
@@ -43,6 +49,8 @@ export interface RecordedCall {
   status: number;
   response: ApiResponse;
   at: number;
+  /** Set when a flaky connection (issue 16) cut this call; "lostAnswer" means it took effect unseen. */
+  flaky?: FlakyMode;
 }
 
 export type ApiResponse =
@@ -142,6 +150,10 @@ export interface TelegramFake {
   /** Resolves on an existing or future matching call; rejects on timeout listing the calls seen. */
   waitFor(predicate: (call: RecordedCall) => boolean, options?: { timeoutMs?: number }): Promise<RecordedCall>;
   chat(chatId: number): ChatView;
+  /** Switches flaky connections on (a share of calls reset, stalled or left unanswered, seeded) or off. */
+  setFlaky(options: FlakyOptions | undefined): void;
+  /** How many calls each flaky mode hit since the last setFlaky. */
+  flakyCounts(): Record<FlakyMode, number>;
   /** POSTs an update to the webhook like Telegram: secret header, redelivery, one at a time per chat. */
   deliver(update: Partial<Update>): Promise<DeliveryResult>;
   /** Delivers album items as one burst (optionally out of order); they share a media_group_id. */

@@ -1,6 +1,7 @@
 import type { UserFromGetMe } from "grammy/types";
 import { Api } from "grammy/web";
 import type { Config } from "../config";
+import { retryAnswer } from "../telegram/retry-policy";
 
 let isolateCache: UserFromGetMe | undefined;
 
@@ -16,7 +17,10 @@ export async function resolveBotInfo(config: Config, storage: DurableObjectStora
     isolateCache = stored;
     return stored;
   }
-  const me = await new Api(config.BOT_TOKEN, { apiRoot: config.TELEGRAM_API_ROOT }).getMe();
+  // getMe changes nothing: a lost answer is simply asked again (issue 16), or every update would fail.
+  const api = new Api(config.BOT_TOKEN, { apiRoot: config.TELEGRAM_API_ROOT });
+  const policy = { delaysMs: config.ANSWER_RETRY_DELAYS_MS, sleep: (ms: number) => scheduler.wait(ms) };
+  const me = await retryAnswer(policy, () => api.getMe());
   isolateCache = me;
   await storage.put("botInfo", me);
   return me;

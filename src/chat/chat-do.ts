@@ -185,6 +185,7 @@ export class ChatDurableObject extends DurableObject<Env> {
         version: this.config.SKILL_VERSION,
         platform: this.config.SKILL_PLATFORM,
       },
+      readRetry: { delaysMs: this.config.NEMO_READ_RETRY_DELAYS_MS, sleep: (ms) => scheduler.wait(ms) },
     });
     this.work = new ChatWork({
       chatId,

@@ -7,12 +7,19 @@ import type { ChatStore } from "../store/chat-record";
 import type { ChatActions } from "../telegram/bot";
 import { isChatAdmin } from "../telegram/chat-admins";
 import { type Lang, langFromCode, t } from "../telegram/messages";
-import { type ChatSender, ChatUnreachableError, createChatSender } from "../telegram/sender";
+import {
+  answerPolicy,
+  type ChatSender,
+  ChatUnreachableError,
+  createChatSender,
+  isTelegramTransportFailure,
+} from "../telegram/sender";
 import { createChatActions } from "./chat-actions";
 import { createExtrasOffers, type ExtrasOffers } from "./extras-offer";
 import type { ChatFlowDeps } from "./flow-deps";
 import { createMediaFlow, type MediaFlow } from "./media-flow";
 import { createNemoSession, type NemoSession } from "./nemo-session";
+import { createOutbox, type Outbox } from "./outbox";
 import { createRenderFlow, type RenderFlow } from "./render-flow";
 import { claimLinkAudience } from "./render-link";
 import { KEYS, type Origin, readKey, SCHEMAS } from "./state";
@@ -53,6 +60,8 @@ export class ChatWork {
   readonly tokens: TokenActions;
   readonly extras: ExtrasOffers;
   private readonly turns: TurnQueue;
+  /** Answers Telegram did not take after every retry, sent again by the alarm (outbox.ts). */
+  private readonly outbox: Outbox;
   private api: Api<RawApi> | undefined;
   private username = "";
   /** Per-user limits per minute (instructions, media, quick actions). */
@@ -62,6 +71,14 @@ export class ChatWork {
 
   constructor(private readonly deps: ChatWorkDeps) {
     this.rate = createUserRate(deps);
+    this.outbox = createOutbox({
+      config: deps.config,
+      storage: deps.storage,
+      now: deps.now,
+      newId: deps.newId,
+      requestWake: deps.requestWake,
+      senderOnce: (destination) => this.guarded(destination, createChatSender(this.requireApi(), destination)),
+    });
     this.session = createNemoSession({
       config: deps.config,
       store: deps.store,
@@ -137,13 +154,19 @@ export class ChatWork {
   /** Resumes whatever should be running and is not, and handles due timers. Safe to run twice. */
   async tick(): Promise<void> {
     if (await this.unreachable()) return;
+    await this.outbox.flush();
     await this.turns.resume();
     await this.media.tick();
     await this.renders.tick();
   }
 
   async nextWakeAt(): Promise<number | undefined> {
-    const times = [await this.turns.nextWakeAt(), await this.media.nextWakeAt(), await this.renders.nextWakeAt()];
+    const times = [
+      await this.outbox.nextWakeAt(),
+      await this.turns.nextWakeAt(),
+      await this.media.nextWakeAt(),
+      await this.renders.nextWakeAt(),
+    ];
     return times.filter((value): value is number => value !== undefined).sort((a, b) => a - b)[0];
   }
 
@@ -192,11 +215,35 @@ export class ChatWork {
     await this.turns.dropAll({ [KEYS.flags]: { ...flags, unreachable: true } });
     await this.renders.stopAll(false);
     await this.media.clear();
+    await this.outbox.clear();
   }
 
+  /**
+   * The chat's sender: answers are retried in place (ANSWER_RETRY_DELAYS_MS), and one that still fails in
+   * transport is kept in the outbox for the alarm and reported as sent (message id 0), so the work that
+   * produced it goes on instead of ending with the answer lost.
+   */
   senderFor(origin: Pick<Origin, "chatId" | "threadId">): ChatSender {
-    const sender = createChatSender(this.requireApi(), { chatId: origin.chatId, threadId: origin.threadId });
-    // Any refusal to deliver marks the chat unreachable, so nothing keeps pushing to it.
+    const destination = { chatId: origin.chatId, threadId: origin.threadId };
+    const policy = answerPolicy(this.deps.config, this.deps.sleep, origin.chatId);
+    const sender = this.guarded(destination, createChatSender(this.requireApi(), destination, policy));
+    return {
+      ...sender,
+      send: async (html, options = {}) => {
+        try {
+          return await sender.send(html, options);
+        } catch (error) {
+          if (options.kind === "status" || !isTelegramTransportFailure(error)) throw error;
+          const { buttons, replyTo } = options;
+          await this.outbox.keep({ html, destination, ...(buttons ? { buttons } : {}), replyTo });
+          return DEFERRED_MESSAGE_ID;
+        }
+      },
+    };
+  }
+
+  /** Any refusal to deliver marks the chat unreachable, so nothing keeps pushing to it. */
+  private guarded(origin: Pick<Origin, "chatId" | "threadId">, sender: ChatSender): ChatSender {
     const guard = async <T>(call: () => Promise<T>): Promise<T> => {
       if (this.refusedByTelegram) throw new ChatUnreachableError(origin.chatId);
       try {
@@ -307,6 +354,9 @@ function reachableAgain(update: Record<string, unknown>): boolean {
   const status = member?.new_chat_member?.status;
   return status === "member" || status === "administrator";
 }
+
+/** The message id `send` reports for an answer kept in the outbox: no message exists yet. */
+export const DEFERRED_MESSAGE_ID = 0;
 
 export type { NemoClient };
 export type ChatFlags = { unreachable?: boolean; greeted?: boolean };

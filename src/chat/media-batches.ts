@@ -5,7 +5,7 @@
  */
 import { logEvent } from "../log";
 import { t } from "../telegram/messages";
-import type { ChatSender } from "../telegram/sender";
+import { type ChatSender, decoration } from "../telegram/sender";
 import { countKinds } from "./media-files";
 import type { MediaFlowDeps } from "./media-flow";
 import { nameItems } from "./media-names";
@@ -74,10 +74,11 @@ export function createUploadBatches(deps: MediaFlowDeps) {
     );
     const toUpload = batch.items.filter((item) => item.outcome !== "tooBigForTelegram").length;
     if (toUpload > 0 && batch.statusMessageId === undefined) {
-      const statusMessageId = await sender.send(texts.uploading(countDone(batch), toUpload), {
-        replyTo: batch.origin.messageId,
-      });
-      batch = { ...batch, statusMessageId };
+      // Decoration: without its progress message the batch still uploads and reports (issue 16).
+      const statusMessageId = await decoration(config, "upload_status", () =>
+        sender.send(texts.uploading(countDone(batch), toUpload), { replyTo: batch.origin.messageId, kind: "status" }),
+      );
+      if (statusMessageId !== undefined) batch = { ...batch, statusMessageId };
     }
     if (!(await saveBatch(batch))) return abandon(batch, sender);
 

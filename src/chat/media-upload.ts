@@ -5,10 +5,12 @@
 import { GrammyError } from "grammy/web";
 import { logEvent } from "../log";
 import type { UploadFile } from "../nemo/client";
-import { NemoFileTooLargeError, NemoUnsupportedFileError } from "../nemo/errors";
+import { NemoFileTooLargeError, NemoTransportError, NemoUnsupportedFileError } from "../nemo/errors";
+import { isTelegramTransportFailure } from "../telegram/retry-policy";
 import { AnonymousTokensExhaustedError, OwnTokenNeededError } from "./account-errors";
 import { uploadName } from "./media-files";
 import type { MediaFlowDeps } from "./media-flow";
+import { isTransientFailure } from "./nemo-session";
 import type { AlbumItem, Origin, UploadOutcome } from "./state";
 
 /** Telegram's file endpoint did not serve the file. */
@@ -39,25 +41,26 @@ export async function uploadTelegramFile(
   // the upload, so neither connection is left open.
   const deadline = AbortSignal.timeout(config.UPLOAD_MAX_DURATION_MS);
   try {
-    await deps.session.run(origin.lang, async (project) => {
-      const file = await deps.api().getFile(item.fileId);
-      if (!file.file_path) throw new TelegramDownloadError(0);
-      const response = await fetch(`${config.TELEGRAM_API_ROOT}/file/bot${config.BOT_TOKEN}/${file.file_path}`, {
-        signal: deadline,
-      });
-      if (!response.ok || !response.body) {
-        await response.body?.cancel().catch(() => {});
-        throw new TelegramDownloadError(response.status);
+    // A transfer cut in transport is tried again from the download (the stream cannot be replayed), a few
+    // times within the same deadline, before the file is reported failed (issue 16).
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await transferOnce(deps, origin, item, deadline);
+        break;
+      } catch (error) {
+        const delay = config.TRANSFER_RETRY_DELAYS_MS[attempt];
+        if (delay === undefined || deadline.aborted || !isTransferTransportFailure(error)) throw error;
+        logEvent(config, "warn", {
+          event: "upload_retry",
+          kind: item.kind,
+          attempt: attempt + 1,
+          error: errorName(error),
+          // NemoVideo may have stored the file before its answer was lost.
+          possibleDuplicate: error instanceof NemoTransportError,
+        });
+        await waitUnlessAborted(delay, deadline);
       }
-      const size = Number(response.headers.get("content-length") ?? file.file_size ?? Number.NaN);
-      const upload: UploadFile = {
-        filename: uploadName(item, file.file_path),
-        contentType: item.mimeType ?? "application/octet-stream",
-        body: response.body,
-        ...(Number.isFinite(size) ? { size } : {}),
-      };
-      await project.client.uploadFiles(project.record.sessionId, [upload], deadline);
-    });
+    }
     return "done";
   } catch (caught) {
     const error = deadline.aborted ? new UploadTimeoutError(config.UPLOAD_MAX_DURATION_MS) : caught;
@@ -68,6 +71,58 @@ export async function uploadTelegramFile(
     if (error instanceof GrammyError && /too big/i.test(error.description)) return "tooBigForTelegram";
     return "failed";
   }
+}
+
+/** One try at streaming the file from Telegram's file endpoint into NemoVideo's upload. */
+async function transferOnce(
+  deps: Pick<MediaFlowDeps, "config" | "session" | "api">,
+  origin: Origin,
+  item: AlbumItem,
+  deadline: AbortSignal,
+): Promise<void> {
+  const { config } = deps;
+  await deps.session.run(origin.lang, async (project) => {
+    const file = await deps.api().getFile(item.fileId);
+    if (!file.file_path) throw new TelegramDownloadError(0);
+    const response = await fetch(`${config.TELEGRAM_API_ROOT}/file/bot${config.BOT_TOKEN}/${file.file_path}`, {
+      signal: deadline,
+    });
+    if (!response.ok || !response.body) {
+      await response.body?.cancel().catch(() => {});
+      throw new TelegramDownloadError(response.status);
+    }
+    const size = Number(response.headers.get("content-length") ?? file.file_size ?? Number.NaN);
+    const upload: UploadFile = {
+      filename: uploadName(item, file.file_path),
+      contentType: item.mimeType ?? "application/octet-stream",
+      body: response.body,
+      ...(Number.isFinite(size) ? { size } : {}),
+    };
+    await project.client.uploadFiles(project.record.sessionId, [upload], deadline);
+  });
+}
+
+/**
+ * A failure in transport, worth another try of the whole transfer: Telegram's getFile or file download
+ * unanswered or 5xx, or NemoVideo's upload unanswered or 5xx. Refusals (unsupported, too large) are final.
+ */
+export function isTransferTransportFailure(error: unknown): boolean {
+  if (isTelegramTransportFailure(error) || isTransientFailure(error)) return true;
+  if (error instanceof TelegramDownloadError) return error.status >= 500 || error.status === 429;
+  // fetch of the file endpoint failed without an answer (a reset connection).
+  return error instanceof TypeError;
+}
+
+function waitUnlessAborted(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    signal.addEventListener("abort", done, { once: true });
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", done);
+      resolve();
+    }
+  });
 }
 
 /** An error as a log line names it: by class only, since messages may carry URLs, which never enter logs. */

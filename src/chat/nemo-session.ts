@@ -36,13 +36,6 @@ export function tokenSourceOf(record: ChatRecord, config: Pick<Config, "NEMO_TOK
   return config.NEMO_TOKEN ? "operator" : "anonymous";
 }
 
-/**
- * Pauses before each further attempt of a read that failed with a 5xx or in transit. Short and bounded:
- * a read is what a user is waiting on (credits, timeline), and a backend that is still failing after
- * about a second is reported rather than waited out.
- */
-export const READ_RETRY_DELAYS_MS = [200, 800] as const;
-
 /** A failure worth another try for a call that changes nothing: the server erred or the answer was lost. */
 export function isTransientFailure(error: unknown): boolean {
   return error instanceof NemoTransportError || (error instanceof NemoHttpError && error.isServerError);
@@ -191,19 +184,12 @@ export function createNemoSession(deps: SessionDeps) {
       }
     },
     /**
-     * `run` for calls that only read (state, credits, render status): safe to repeat, so a 5xx or a lost
-     * answer is retried with backoff (READ_RETRY_DELAYS_MS). Never use it for /run_sse or uploads.
+     * `run` for calls that only read (state, credits, render status). The client itself retries those
+     * reads after a 5xx or a lost answer (NEMO_READ_RETRY_DELAYS_MS, src/nemo/read-retry.ts), so a second
+     * layer of retries here would multiply the attempts. Never use it for /run_sse or uploads.
      */
-    async read<T>(lang: Lang, call: (project: Project) => Promise<T>): Promise<T> {
-      for (let attempt = 0; ; attempt++) {
-        try {
-          return await this.run(lang, call);
-        } catch (error) {
-          const delay = READ_RETRY_DELAYS_MS[attempt];
-          if (delay === undefined || !isTransientFailure(error)) throw error;
-          await deps.sleep(delay);
-        }
-      }
+    read<T>(lang: Lang, call: (project: Project) => Promise<T>): Promise<T> {
+      return this.run(lang, call);
     },
     /**
      * Switches the chat to the user's own token (or back, with undefined): the next call creates a new

@@ -2,7 +2,7 @@ import { GrammyError, InputFile } from "grammy/web";
 import { logEvent } from "../log";
 import { CALLBACK } from "../telegram/bot";
 import { t } from "../telegram/messages";
-import { isNotModified } from "../telegram/sender";
+import { decoration, isNotModified } from "../telegram/sender";
 import type { RenderContext } from "./render-context";
 import { outputOf, type RenderOutput } from "./render-jobs";
 import { openButtonFor, openTargetFor } from "./render-link";
@@ -100,7 +100,8 @@ export function createRenderDelivery(ctx: RenderContext) {
       return { messageId: await sendLink() };
     }
     const sender = ctx.senderFor(job.origin);
-    await sender.action("upload_video");
+    // Decoration (issue 16): a lost chat action must not cost a delivery attempt.
+    await decoration(config, "chat_action", () => sender.action("upload_video"));
     const indicator = setInterval(() => void sender.action("upload_video").catch(() => {}), UPLOAD_ACTION_EVERY_MS);
     const width = output.width ?? job.video?.width;
     const height = output.height ?? job.video?.height;

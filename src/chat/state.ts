@@ -49,6 +49,8 @@ export const ActiveTurnSchema = QueuedTurnSchema.extend({
   sawText: boolean(),
   /** Issue 14: the draft right after a generation's raw clip, to name the extras post-production adds. */
   generated: optional(unknown()),
+  /** Times the turn failed in transport before its message could reach the agent (issue 16). */
+  startFailures: optional(number()),
   /** The user explicitly asked for a finished video: an "Export button" reply exports at once. */
   wantsVideo: optional(boolean()),
   recheck: optional(

@@ -1,8 +1,8 @@
 import type { Api, RawApi } from "grammy/web";
 import type { Config } from "../config";
 import { logEvent } from "../log";
-import { type ChatSender, ChatUnreachableError } from "../telegram/sender";
-import type { NemoSession } from "./nemo-session";
+import { type ChatSender, ChatUnreachableError, isTelegramTransportFailure } from "../telegram/sender";
+import { isTransientFailure, type NemoSession } from "./nemo-session";
 import { createRawClipPreview } from "./raw-clip";
 import { recheckTurn, startRecovery } from "./recovery";
 import { type ActiveTurn, KEYS, type Origin } from "./state";
@@ -11,6 +11,14 @@ import { messageForError, runAgentTurn, type TurnOutcome } from "./turn-runner";
 import type { TurnStore } from "./turn-store";
 
 export type TurnLifecycle = ReturnType<typeof createTurnLifecycle>;
+
+/** A turn that failed in transport before reaching the agent is started again this many times at most. */
+const MAX_START_FAILURES = 3;
+
+/** NemoVideo or Telegram did not answer (or answered 5xx): worth another start of a turn never sent. */
+function isTransportFailure(error: unknown): boolean {
+  return isTransientFailure(error) || isTelegramTransportFailure(error);
+}
 
 export type TurnLifecycleDeps = {
   config: Config;
@@ -92,6 +100,14 @@ export function createTurnLifecycle(deps: TurnLifecycleDeps) {
       if (current?.id !== turn.id) return;
       if (current.phase === "streaming") {
         await turns.save(startRecovery(current, config, deps.now()));
+        return;
+      }
+      // Failed in transport before the message could reach the agent: nothing was sent, so the turn is
+      // safely started again by the alarm, a few times, instead of ending unanswered (issue 16).
+      const failures = (current.startFailures ?? 0) + 1;
+      if (isTransportFailure(error) && failures <= MAX_START_FAILURES) {
+        await turns.save({ ...current, startFailures: failures });
+        await deps.requestWake(deps.now() + config.WATCHDOG_INTERVAL_MS);
         return;
       }
       await storage.delete(KEYS.turn);

@@ -16,7 +16,7 @@ import {
 } from "../nemo/generation";
 import { type GuiAction, translateAgentText } from "../nemo/gui";
 import { t } from "../telegram/messages";
-import { type ChatSender, ChatUnreachableError } from "../telegram/sender";
+import { type ChatSender, ChatUnreachableError, decoration } from "../telegram/sender";
 import { splitMessage } from "../telegram/text";
 import { AnonymousTokensExhaustedError, OwnTokenNeededError, OwnTokenRefusedError } from "./account-errors";
 import type { NemoSession } from "./nemo-session";
@@ -57,10 +57,14 @@ export async function runAgentTurn(deps: TurnDeps, initial: ActiveTurn): Promise
     await deps.persist(turn);
   };
 
+  // Decoration: a status or chat action Telegram does not take is skipped, the turn goes on (issue 16).
   if (turn.statusMessageId === undefined) {
-    await save({ statusMessageId: await sender.send(texts.working, { replyTo: turn.origin.messageId }) });
+    const statusMessageId = await decoration(config, "turn_status", () =>
+      sender.send(texts.working, { replyTo: turn.origin.messageId, kind: "status" }),
+    );
+    if (statusMessageId !== undefined) await save({ statusMessageId });
   }
-  await sender.action("typing");
+  await decoration(config, "chat_action", () => sender.action("typing"));
 
   if (turn.snapshot === undefined) {
     const state = await session.read(lang, (project) => project.client.state(project.record.sessionId));
@@ -132,9 +136,11 @@ export async function runAgentTurn(deps: TurnDeps, initial: ActiveTurn): Promise
           if (next !== stage && turn.statusMessageId !== undefined) {
             stage = next;
             lastStatusAt = now();
-            await sender.edit(turn.statusMessageId, stage);
+            await decoration(config, "turn_status", () => sender.edit(turn.statusMessageId as number, stage));
           }
-          await sender.action(/video|seedance/i.test(event.name) ? "upload_video" : "typing");
+          await decoration(config, "chat_action", () =>
+            sender.action(/video|seedance/i.test(event.name) ? "upload_video" : "typing"),
+          );
         } else if (event.kind === "tool_result") {
           sawToolResult = true;
           if (isGenerationTool(event.name)) await generated(event.result);

@@ -1,6 +1,7 @@
 import type { ZodType } from "zod";
 import { multipartStream } from "../shared/multipart";
 import { failureOf, type NemoEndpoint, NemoError, NemoSchemaError, NemoTransportError, redact } from "./errors";
+import { type ReadRetry, retryRead } from "./read-retry";
 import {
   AnonymousTokenSchema,
   ClaimTokenSchema,
@@ -32,6 +33,8 @@ export type NemoClientOptions = {
   token?: string;
   /** Clock for Retry-After dates; injected for tests. */
   now?: () => number;
+  /** Retries of the idempotent reads (state, render status, credits) after a transport failure or 5xx. */
+  readRetry?: ReadRetry;
 };
 
 /** A file to upload, read from its stream as the request is sent. */
@@ -211,7 +214,7 @@ export function createNemoClient(options: NemoClientOptions) {
     /** §5: the project state; missing parts are tolerated, `raw` keeps the whole `data` for diffing. */
     async state(sessionId: string): Promise<ProjectState> {
       const request = { method: "GET", path: `/api/state/${APP}/me/${sid(sessionId)}/latest` };
-      const { value, data } = await callWithData("state", request, StateSchema);
+      const { value, data } = await retryRead(options.readRetry, () => callWithData("state", request, StateSchema));
       return { ...value, raw: data };
     },
 
@@ -261,7 +264,8 @@ export function createNemoClient(options: NemoClientOptions) {
 
     /** §7: credit balance. */
     credits() {
-      return call("credits", { method: "GET", path: "/api/credits/balance/simple" }, CreditsSchema);
+      const request = { method: "GET", path: "/api/credits/balance/simple" };
+      return retryRead(options.readRetry, () => call("credits", request, CreditsSchema));
     },
 
     /** §8: starts a render; `id` is ours, unique per attempt (a reused id may be refused as duplicate). */
@@ -280,7 +284,7 @@ export function createNemoClient(options: NemoClientOptions) {
     /** §9: where the render stands; both documented response shapes are read. */
     renderStatus(renderId: string): Promise<RenderStatus> {
       const path = `/api/render/proxy/lambda/${encodeURIComponent(renderId)}`;
-      return render("renderStatus", { method: "GET", path }, renderId);
+      return retryRead(options.readRetry, () => render("renderStatus", { method: "GET", path }, renderId));
     },
 
     /** §10: cancels a render. The response is undocumented, so any 2xx counts as done. */

@@ -1,5 +1,10 @@
 import type { InlineKeyboardMarkup, ReplyParameters } from "grammy/types";
 import { type Api, GrammyError, type RawApi } from "grammy/web";
+import type { Config } from "../config";
+import { logEvent } from "../log";
+import { type AnswerRetry, cosmetic, retryAnswer } from "./retry-policy";
+
+export { cosmetic, isTelegramTransportFailure } from "./retry-policy";
 
 /** Telegram refused to deliver to this chat any more: the bot was blocked, kicked or the chat is gone. */
 export class ChatUnreachableError extends Error {
@@ -12,7 +17,61 @@ export class ChatUnreachableError extends Error {
 /** Where a chat's answers go: the chat, and in forum topics the topic the user wrote in. */
 export type Destination = { chatId: number; threadId?: number };
 
-export type SendOptions = { buttons?: InlineKeyboardMarkup; replyTo?: number };
+export type SendOptions = {
+  buttons?: InlineKeyboardMarkup;
+  replyTo?: number;
+  /**
+   * "answer" (the default): something the person asked for; a transport failure is retried (a rare
+   * duplicate over a loss). "status": a progress message that is edited and removed later; sent once,
+   * and callers wrap it in `cosmetic` so its failure never ends the work.
+   */
+  kind?: "answer" | "status";
+};
+
+/** How a chat's sender retries answers; without it every call is tried once (the operator desk's notices). */
+export type SenderPolicy = { answers: AnswerRetry };
+
+/** The retry policy of answers from configuration, logging each retry as a possible duplicate. */
+export function answerPolicy(
+  config: Pick<Config, "ANSWER_RETRY_DELAYS_MS" | "LOG_LEVEL">,
+  sleep: (ms: number) => Promise<void>,
+  chatId?: number,
+): SenderPolicy {
+  return {
+    answers: {
+      delaysMs: config.ANSWER_RETRY_DELAYS_MS,
+      sleep,
+      // The call may have reached the chat before its answer was lost: counted, so duplicates can be measured.
+      onRetry: (attempt, error) =>
+        logEvent(config, "warn", {
+          event: "answer_retry",
+          chat: chatId,
+          attempt,
+          error: error instanceof Error ? error.name : typeof error,
+          possibleDuplicate: true,
+        }),
+    },
+  };
+}
+
+/** A logger for `cosmetic`: one warn line naming the skipped call and the error's class, never its text. */
+export function skipLogged(config: Pick<Config, "LOG_LEVEL">, what: string): (error: unknown) => void {
+  return (error) =>
+    logEvent(config, "warn", {
+      event: "cosmetic_skipped",
+      what,
+      error: error instanceof Error ? error.name : typeof error,
+    });
+}
+
+/** `cosmetic(call)` with the log line: the form turn, upload and render code uses for decoration. */
+export function decoration<T>(
+  config: Pick<Config, "LOG_LEVEL">,
+  what: string,
+  call: Promise<T> | (() => Promise<T>),
+): Promise<T | undefined> {
+  return cosmetic(call, skipLogged(config, what));
+}
 
 /**
  * The one way the bot writes to Telegram. It splits nothing and escapes nothing (callers pass ready HTML
@@ -28,9 +87,10 @@ export interface ChatSender {
   answerCallback(callbackQueryId: string, text?: string): Promise<void>;
 }
 
-export function createChatSender(api: Api<RawApi>, destination: Destination): ChatSender {
+export function createChatSender(api: Api<RawApi>, destination: Destination, policy?: SenderPolicy): ChatSender {
   const { chatId, threadId } = destination;
   const thread = threadId === undefined ? {} : { message_thread_id: threadId };
+  const once = <T>(call: () => Promise<T>) => call();
 
   return {
     async send(html, options = {}) {
@@ -39,14 +99,22 @@ export function createChatSender(api: Api<RawApi>, destination: Destination): Ch
           ? {}
           : { reply_parameters: { message_id: options.replyTo, allow_sending_without_reply: true } };
       const extra = { ...thread, ...reply, ...(options.buttons ? { reply_markup: options.buttons } : {}) };
+      const attempt =
+        policy && options.kind !== "status" ? <T>(call: () => Promise<T>) => retryAnswer(policy.answers, call) : once;
       try {
-        const message = await guard(chatId, () =>
-          api.sendMessage(chatId, html, { parse_mode: "HTML", link_preview_options: { is_disabled: true }, ...extra }),
+        const message = await attempt(() =>
+          guard(chatId, () =>
+            api.sendMessage(chatId, html, {
+              parse_mode: "HTML",
+              link_preview_options: { is_disabled: true },
+              ...extra,
+            }),
+          ),
         );
         return message.message_id;
       } catch (error) {
         if (!isParseError(error)) throw error;
-        const message = await guard(chatId, () => api.sendMessage(chatId, htmlToPlain(html), extra));
+        const message = await attempt(() => guard(chatId, () => api.sendMessage(chatId, htmlToPlain(html), extra)));
         return message.message_id;
       }
     },

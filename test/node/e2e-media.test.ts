@@ -227,8 +227,9 @@ describe("media in", () => {
     const clip = telegram.addFile({ size: 1 * MB, mimeType: "video/mp4", seed: `beach-${chat.chatId}` });
     const video = telegram.updates.video({ from: from(chat), fileId: clip.file_id, fileName: "beach.mp4" });
     const items = [video, telegram.updates.photo({ from: from(chat) }), telegram.updates.photo({ from: from(chat) })];
-    // The first upload of the batch (the video: items upload in message order) fails once.
-    nemo.fault("upload", { status: 500 });
+    // The first upload of the batch (the video: items upload in message order) fails on each of its three
+    // tries (TRANSFER_RETRY_DELAYS_MS retries it twice, issue 16).
+    nemo.fault("upload", { status: 500, times: 3 });
     await telegram.deliverAlbum(items, { shuffle: true });
     const failure = await chat.waitForText(/couldn't upload/, { timeoutMs: 15_000 });
     expect(textOf(failure)).toContain("<b>beach.mp4</b>");

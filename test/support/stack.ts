@@ -18,6 +18,11 @@ export const FAST_WAITS = {
   ALBUM_SETTLE_MS: "500",
   WATCHDOG_INTERVAL_MS: "300",
   TELEGRAM_MAX_RETRY_AFTER_S: "2",
+  // issue 16: retries of answers, transfers and reads after a transport failure, shrunk.
+  ANSWER_RETRY_DELAYS_MS: "50,150,400",
+  TRANSFER_RETRY_DELAYS_MS: "50,200",
+  NEMO_READ_RETRY_DELAYS_MS: "25,100",
+  OUTBOX_RETRY_MS: "500",
 };
 
 export type StackOptions = {
