@@ -1,14 +1,22 @@
 import { ApiError, defaultDescription } from "./errors.js";
 import type { Faults } from "./faults.js";
+import { GroupRate } from "./group-rate.js";
 import { botMethods } from "./methods/bot.js";
 import { mediaMethods } from "./methods/media.js";
 import { messageMethods } from "./methods/messages.js";
+import { progressMethods } from "./methods/progress.js";
 import { updateMethods } from "./methods/updates.js";
 import { sleep } from "./sleep.js";
 import type { FakeState, MethodHandler } from "./state.js";
 import type { ApiResponse, Params, RecordedFile } from "./types.js";
 
-const HANDLERS: Record<string, MethodHandler> = { ...botMethods, ...messageMethods, ...mediaMethods, ...updateMethods };
+const HANDLERS: Record<string, MethodHandler> = {
+  ...botMethods,
+  ...messageMethods,
+  ...mediaMethods,
+  ...updateMethods,
+  ...progressMethods,
+};
 /** Telegram method names are case-insensitive; calls are recorded under the canonical spelling. */
 const CANONICAL = new Map(Object.keys(HANDLERS).map((name) => [name.toLowerCase(), name]));
 
@@ -63,6 +71,11 @@ export async function executeCall(state: FakeState, faults: Faults, call: ApiCal
         : undefined;
     if (chatId !== undefined && state.blocked.has(chatId)) {
       throw new ApiError(403, "Forbidden: bot was blocked by the user");
+    }
+    const limited =
+      chatId !== undefined && GroupRate.counts(method) ? state.groupRate.take(chatId, Date.now()) : undefined;
+    if (limited) {
+      throw new ApiError(429, `Too Many Requests: retry after ${limited.retryAfterS}`, limited.retryAfterS);
     }
     const context = {
       state,

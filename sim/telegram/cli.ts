@@ -8,6 +8,8 @@ const { values } = parseArgs({
     token: { type: "string" },
     "webhook-url": { type: "string" },
     secret: { type: "string" },
+    /** Messages per group chat per minute before 429 (Telegram's ~20); 0 turns the limit off. */
+    "group-rate": { type: "string" },
   },
 });
 
@@ -15,6 +17,7 @@ const webhookUrl = values["webhook-url"];
 const fake = await startTelegramFake({
   ...(values.port ? { port: Number(values.port) } : {}),
   ...(values.token ? { token: values.token } : {}),
+  ...(values["group-rate"] ? { groupRate: { perWindow: Number(values["group-rate"]) } } : {}),
   ...(webhookUrl ? { webhook: { url: webhookUrl, secret: values.secret ?? "" } } : {}),
 });
 

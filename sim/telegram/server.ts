@@ -59,6 +59,7 @@ export async function startTelegramFake(options: TelegramFakeOptions = {}): Prom
     botInfo,
     limits: { downloadBytes: options.downloadLimitBytes ?? 20 * MB, uploadBytes: options.uploadLimitBytes ?? 50 * MB },
     webhook,
+    groupRate: options.groupRate,
   });
   const initialWebhook = () => {
     webhook.config = options.webhook
@@ -207,6 +208,12 @@ export async function startTelegramFake(options: TelegramFakeOptions = {}): Prom
     blockBy: (chatId) => {
       state.blocked.add(chatId);
     },
+    setChatAdmins: (chatId, userIds) => {
+      state.admins.set(chatId, new Set(userIds));
+    },
+    refuseReactions: (chatId) => {
+      state.reactionsRefused.add(chatId);
+    },
     updates: createUpdateBuilders({
       bot: { id: botInfo.id, username: botInfo.username, first_name: botInfo.first_name },
       nextUpdateId: () => nextUpdateId++,
@@ -223,6 +230,9 @@ export async function startTelegramFake(options: TelegramFakeOptions = {}): Prom
       state.commands.clear();
       state.openCallbackQueries.clear();
       state.blocked.clear();
+      state.admins.clear();
+      state.reactionsRefused.clear();
+      state.groupRate.clear();
       state.polling.clear();
       fileDownloads.length = 0;
       initialWebhook();

@@ -1,6 +1,7 @@
 import type { BotCommand, User, UserFromGetMe } from "@grammyjs/types";
 import { ChatStore } from "./chats.js";
 import { FileStore } from "./files.js";
+import { GroupRate } from "./group-rate.js";
 import { PollingQueue } from "./polling.js";
 import type { Params, RecordedFile } from "./types.js";
 import type { WebhookDelivery } from "./webhook.js";
@@ -19,6 +20,12 @@ export interface FakeState {
   /** Callback query ids delivered to the bot and not yet answered. */
   openCallbackQueries: Set<string>;
   blocked: Set<number>;
+  /** Administrators per group chat (getChatMember). */
+  admins: Map<number, Set<number>>;
+  /** Chats where setMessageReaction is refused. */
+  reactionsRefused: Set<number>;
+  /** The per-group message limit (429 when exceeded). */
+  groupRate: GroupRate;
   polling: PollingQueue;
   webhook: WebhookDelivery;
 }
@@ -40,6 +47,7 @@ export function createState(spec: {
   botInfo: UserFromGetMe;
   limits: FakeState["limits"];
   webhook: WebhookDelivery;
+  groupRate?: { perWindow?: number; windowMs?: number };
 }): FakeState {
   const files = new FileStore();
   return {
@@ -57,6 +65,9 @@ export function createState(spec: {
     commands: new Map(),
     openCallbackQueries: new Set(),
     blocked: new Set(),
+    admins: new Map(),
+    reactionsRefused: new Set(),
+    groupRate: new GroupRate(spec.groupRate?.perWindow ?? 20, spec.groupRate?.windowMs ?? 60_000),
     polling: new PollingQueue(),
     webhook: spec.webhook,
   };

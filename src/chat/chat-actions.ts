@@ -2,6 +2,7 @@ import { type DraftLike, describeTimeline, formatTimeline } from "../nemo/draft"
 import { CALLBACK, type ChatActions, type MediaMessage, projectTag } from "../telegram/bot";
 import { t } from "../telegram/messages";
 import { type ChatSender, ChatUnreachableError } from "../telegram/sender";
+import { isPrivateChat } from "./chat-progress";
 import type { ChatWork } from "./chat-work";
 import type { Origin } from "./state";
 import { messageForError } from "./turn-runner";
@@ -115,6 +116,27 @@ export function createChatActions(work: ChatWork): ChatActions {
         await work.session.save({ ...record, language: choice });
         await sender.send(t(choice).languageSet);
       }),
+    stop: async (origin, callbackQueryId, starterId) => {
+      const texts = t(origin.lang);
+      const sender = work.senderFor(origin);
+      // In a group, only the person who started the work or an admin may stop it for everyone.
+      const allowed =
+        isPrivateChat(origin.chatId) ||
+        origin.userId === undefined ||
+        origin.userId === starterId ||
+        (await work.progress.isChatAdmin(origin.chatId, origin.userId));
+      if (!allowed) {
+        await sender.answerCallback(callbackQueryId, texts.progress.notYours);
+        return;
+      }
+      const cancelled = await work.cancelEverything(sender).catch((error) => {
+        if (error instanceof ChatUnreachableError) throw error;
+        work.log("stop", error);
+        return false;
+      });
+      await sender.answerCallback(callbackQueryId, cancelled ? texts.progress.stopped : texts.progress.nothingToStop);
+      if (cancelled) await sender.send(texts.cancelled, { replyTo: origin.messageId });
+    },
     retry: async (origin, turnId) => {
       if (!(await work.retryFailedTurn(origin, turnId))) await work.senderFor(origin).send(t(origin.lang).retryExpired);
     },

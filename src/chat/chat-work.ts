@@ -8,7 +8,9 @@ import type { ChatActions } from "../telegram/bot";
 import { type Lang, langFromCode, t } from "../telegram/messages";
 import { type ChatSender, ChatUnreachableError, createChatSender } from "../telegram/sender";
 import { createChatActions } from "./chat-actions";
+import { type ChatProgress, createChatProgress, isPrivateChat } from "./chat-progress";
 import type { ChatFlowDeps } from "./flow-deps";
+import { createGroupPace, type GroupPace } from "./group-pace";
 import { createMediaFlow, type MediaFlow } from "./media-flow";
 import { createNemoSession, type NemoSession } from "./nemo-session";
 import { createRenderFlow, type RenderFlow } from "./render-flow";
@@ -44,11 +46,22 @@ export class ChatWork {
   readonly renders: RenderFlow;
   readonly media: MediaFlow;
   private readonly turns: TurnQueue;
+  /** Reactions, drafts and the admin check of the Stop button (issue 18). */
+  readonly progress: ChatProgress;
+  /** Keeps a group under Telegram's messages-per-minute limit (issue 18). */
+  private readonly pace: GroupPace;
   private api: Api<RawApi> | undefined;
   /** Set on Telegram's first 403 so sends already under way stop at once, before storage says so. */
   private refusedByTelegram = false;
 
   constructor(private readonly deps: ChatWorkDeps) {
+    this.progress = createChatProgress({ config: deps.config, api: () => this.requireApi(), now: deps.now });
+    this.pace = createGroupPace({
+      limit: isPrivateChat(deps.chatId) ? 0 : deps.config.GROUP_MESSAGES_PER_MINUTE,
+      windowMs: deps.config.GROUP_RATE_WINDOW_MS,
+      now: deps.now,
+      sleep: deps.sleep,
+    });
     this.session = createNemoSession({
       config: deps.config,
       store: deps.store,
@@ -89,6 +102,8 @@ export class ChatWork {
       endings,
       markUnreachable: () => this.markUnreachable(),
       log: (where, error) => this.log(where, error),
+      progress: this.progress,
+      messageRoom: () => this.pace.room(),
     });
   }
 
@@ -171,8 +186,9 @@ export class ChatWork {
       }
     };
     return {
-      send: (html, options) => guard(() => sender.send(html, options)),
-      edit: (id, html, options) => guard(() => sender.edit(id, html, options)),
+      // Sends and edits count against a group's per-minute limit: they wait for room instead of a 429.
+      send: (html, options) => guard(() => this.pace.paced(() => sender.send(html, options))),
+      edit: (id, html, options) => guard(() => this.pace.paced(() => sender.edit(id, html, options))),
       remove: (id) => guard(() => sender.remove(id)),
       action: (action) => guard(() => sender.action(action)),
       answerCallback: (id, text) => sender.answerCallback(id, text),

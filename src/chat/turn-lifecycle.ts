@@ -1,10 +1,12 @@
 import type { Config } from "../config";
 import { logEvent } from "../log";
 import { type ChatSender, ChatUnreachableError } from "../telegram/sender";
+import { type ChatProgress, REACTION } from "./chat-progress";
 import type { NemoSession } from "./nemo-session";
 import { recheckTurn, startRecovery } from "./recovery";
 import { type ActiveTurn, KEYS, type Origin } from "./state";
 import type { TurnEndings } from "./turn-endings";
+import { createTurnProgress } from "./turn-progress";
 import { messageForError, runAgentTurn, type TurnOutcome } from "./turn-runner";
 import type { TurnStore } from "./turn-store";
 
@@ -22,6 +24,10 @@ export type TurnLifecycleDeps = {
   /** Telegram refused a send: the chat stops all its work. */
   markUnreachable: () => Promise<void>;
   log: (where: string, error: unknown) => void;
+  /** Reactions and drafts (issue 18). */
+  progress: ChatProgress;
+  /** Messages the chat may still send in the current minute (groups); decoration yields to answers. */
+  messageRoom: () => number;
 };
 
 /**
@@ -33,19 +39,28 @@ export function createTurnLifecycle(deps: TurnLifecycleDeps) {
   return {
     async run(turn: ActiveTurn, signal: AbortSignal): Promise<void> {
       const started = deps.now();
+      const sender = deps.senderFor(turn.origin);
+      const progress = createTurnProgress(
+        { config, now: deps.now, sender, chat: deps.progress, room: deps.messageRoom },
+        turn,
+      );
       const outcome: TurnOutcome = await runAgentTurn(
         {
           config,
           session: deps.session,
-          sender: deps.senderFor(turn.origin),
+          sender,
           now: deps.now,
           persist: (next) => turns.saveIfCurrent(next),
+          progress,
           signal,
         },
         turn,
       );
       logEvent(config, "info", { event: "turn", outcome: outcome.kind, ms: deps.now() - started });
       if (signal.aborted) return;
+      // The user's message says how it went: 👌 answered, 😢 failed; a turn in recovery stays 👀.
+      if (outcome.kind === "done") await deps.progress.react(turn.origin, REACTION.done);
+      if (outcome.kind === "stopped") await deps.progress.react(turn.origin, REACTION.failed);
       const latest = (await turns.current()) ?? turn;
       if (outcome.kind === "recover") {
         const recovering = startRecovery(latest, config, deps.now());
@@ -69,6 +84,7 @@ export function createTurnLifecycle(deps: TurnLifecycleDeps) {
         return false;
       }
       await storage.delete(KEYS.turn);
+      await deps.progress.react(turn.origin, outcome.kind === "done" ? REACTION.done : REACTION.failed);
       if (outcome.kind === "done") await deps.endings.finished(turn, [], outcome.exportable);
       else await deps.endings.failed(turn);
       return true;
@@ -88,6 +104,7 @@ export function createTurnLifecycle(deps: TurnLifecycleDeps) {
         return;
       }
       await storage.delete(KEYS.turn);
+      await deps.progress.react(turn.origin, REACTION.failed);
       const sender = deps.senderFor(turn.origin);
       // The "working on it" status would otherwise stay in the chat above the error.
       if (current.statusMessageId !== undefined) await sender.remove(current.statusMessageId).catch(() => {});

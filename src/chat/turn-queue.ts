@@ -1,7 +1,9 @@
 import type { QuotaHooks } from "../operator/quota-hooks";
 import { t } from "../telegram/messages";
 import type { ChatSender } from "../telegram/sender";
+import { REACTION } from "./chat-progress";
 import type { MediaFlow } from "./media-flow";
+import { createQueueNotice, type QueueNotice } from "./queue-notice";
 import { startRecovery } from "./recovery";
 import type { RenderFlow } from "./render-flow";
 import { createSerial } from "./serial";
@@ -38,9 +40,11 @@ export class TurnQueue {
   private handlingUpdateId: number | undefined;
   private readonly turns: TurnStore;
   private readonly lifecycle: TurnLifecycle;
+  private readonly notice: QueueNotice;
 
   constructor(private readonly deps: TurnQueueDeps) {
     this.turns = createTurnStore(deps.storage);
+    this.notice = createQueueNotice(deps);
     this.lifecycle = createTurnLifecycle({ ...deps, turns: this.turns });
   }
 
@@ -89,8 +93,10 @@ export class TurnQueue {
       await sender.send(t(origin.lang).queueFull, { replyTo: origin.messageId });
       return;
     }
+    // The instruction will reach the agent: an instant sign of life on the user's message.
+    await this.deps.progress.react(origin, REACTION.seen);
     if (placed.holding) {
-      await sender.send(t(origin.lang).queued(placed.position), { replyTo: origin.messageId });
+      await this.notice.queued(origin, placed.position);
       await this.deps.requestWake(this.deps.now() + this.deps.config.WATCHDOG_INTERVAL_MS);
       return;
     }
@@ -197,6 +203,7 @@ export class TurnQueue {
     const queue = await this.turns.queue();
     const next = queue.shift();
     if (!next) return;
+    if (queue.length === 0) await this.notice.ended();
     const turn: ActiveTurn = { ...next, startedAt: this.deps.now(), phase: "starting", sawText: false };
     await this.deps.storage.put({ [KEYS.queue]: queue, [KEYS.turn]: turn });
     this.launch(turn);

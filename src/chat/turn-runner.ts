@@ -13,6 +13,7 @@ import type { ChatSender } from "../telegram/sender";
 import { escapeHtml, splitMessage } from "../telegram/text";
 import type { NemoSession } from "./nemo-session";
 import type { ActiveTurn } from "./state";
+import type { TurnProgress } from "./turn-progress";
 
 export type TurnDeps = {
   config: Config;
@@ -21,6 +22,8 @@ export type TurnDeps = {
   now: () => number;
   /** Persists the turn's progress so an evicted object can resume from it. */
   persist: (turn: ActiveTurn) => Promise<void>;
+  /** What the turn shows while it runs: status with its Stop button, drafts, throttled edits. */
+  progress: TurnProgress;
   signal?: AbortSignal;
 };
 
@@ -35,7 +38,7 @@ export type TurnOutcome =
  * work and charges credits twice).
  */
 export async function runAgentTurn(deps: TurnDeps, initial: ActiveTurn): Promise<TurnOutcome> {
-  const { config, session, sender, now } = deps;
+  const { config, session, sender, now, progress } = deps;
   const lang = initial.origin.lang;
   const texts = t(lang);
   let turn = initial;
@@ -44,9 +47,8 @@ export async function runAgentTurn(deps: TurnDeps, initial: ActiveTurn): Promise
     await deps.persist(turn);
   };
 
-  if (turn.statusMessageId === undefined) {
-    await save({ statusMessageId: await sender.send(texts.working, { replyTo: turn.origin.messageId }) });
-  }
+  if (turn.statusMessageId === undefined) await save({ statusMessageId: await progress.open() });
+  else await progress.open();
   await sender.action("typing");
 
   if (turn.snapshot === undefined) {
@@ -56,7 +58,6 @@ export async function runAgentTurn(deps: TurnDeps, initial: ActiveTurn): Promise
 
   const actions = new Set<GuiAction>();
   let stage = texts.working;
-  let lastStatusAt = now();
   let lastMeaningfulAt = now();
   const controller = new AbortController();
   const abortFromOutside = () => controller.abort();
@@ -73,13 +74,9 @@ export async function runAgentTurn(deps: TurnDeps, initial: ActiveTurn): Promise
       } else if (now() - lastMeaningfulAt > config.HEARTBEAT_ONLY_TIMEOUT_MS) {
         abortReason = "heartbeats";
         controller.abort();
-      } else if (now() - lastStatusAt >= config.STILL_WORKING_INTERVAL_MS && turn.statusMessageId !== undefined) {
-        lastStatusAt = now();
-        // One after the other: after a refused edit (403) the chat action must not be attempted too.
-        void sender
-          .edit(turn.statusMessageId, `${stage}\n${texts.stillWorking(elapsed)}`)
-          .then(() => sender.action("typing"))
-          .catch(() => {});
+      } else {
+        // Keeps a private chat's draft alive and folds "still working" into the status.
+        void progress.tick(elapsed).catch(() => {});
       }
     },
     Math.max(25, Math.min(config.STILL_WORKING_INTERVAL_MS, 5_000) / 4),
@@ -99,13 +96,15 @@ export async function runAgentTurn(deps: TurnDeps, initial: ActiveTurn): Promise
         lastMeaningfulAt = now();
         if (event.kind === "tool_call") {
           const next = texts.stageForTool(event.name);
-          if (next !== stage && turn.statusMessageId !== undefined) {
+          if (next !== stage) {
             stage = next;
-            lastStatusAt = now();
-            await sender.edit(turn.statusMessageId, stage);
+            await progress.stage(stage);
           }
           await sender.action(/video|seedance/i.test(event.name) ? "upload_video" : "typing");
+        } else if (event.kind === "partial") {
+          await progress.partial(event.text);
         } else if (event.kind === "text") {
+          progress.textSent();
           const translated = translateAgentText(event.text);
           for (const action of translated.actions) actions.add(action);
           if (translated.text.trim()) {
@@ -147,6 +146,7 @@ export async function runAgentTurn(deps: TurnDeps, initial: ActiveTurn): Promise
     await sender.send(messageForError(error, lang));
     return { kind: "stopped" };
   } finally {
+    progress.close();
     clearInterval(watchdog);
     deps.signal?.removeEventListener("abort", abortFromOutside);
   }
