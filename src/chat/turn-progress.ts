@@ -96,7 +96,8 @@ export function createTurnProgress(
         statusMessageId = await sender.send(texts.working, { replyTo: turn.origin.messageId, buttons });
         lastEditAt = now();
       }
-      await draftSoon();
+      // Not awaited: the status id must be stored at once, so a Stop pressed right away finds it.
+      void draftSoon();
       return statusMessageId;
     },
     async stage(label: string): Promise<void> {

@@ -127,7 +127,11 @@ export async function runAgentTurn(deps: TurnDeps, initial: ActiveTurn): Promise
       await clearStatus(deps, turn);
       return { kind: "stopped" };
     }
-    if (deps.signal?.aborted) return { kind: "stopped" };
+    if (deps.signal?.aborted) {
+      // Stopped (/cancel, Stop) before the status id was stored: the runner knows it, so it removes it.
+      await clearStatus(deps, turn);
+      return { kind: "stopped" };
+    }
     const reachedAgent =
       turn.phase === "streaming" &&
       (controller.signal.aborted ||

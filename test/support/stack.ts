@@ -18,6 +18,11 @@ export const FAST_WAITS = {
   ALBUM_SETTLE_MS: "500",
   WATCHDOG_INTERVAL_MS: "300",
   TELEGRAM_MAX_RETRY_AFTER_S: "2",
+  // issue 18: a group's message "minute" shrunk to 6 s (the fake's limit below uses the same window).
+  GROUP_RATE_WINDOW_MS: "6000",
+  GROUP_STATUS_EDIT_MS: "300",
+  DRAFT_REFRESH_MS: "1000",
+  DRAFT_MIN_INTERVAL_MS: "200",
 };
 
 export type StackOptions = {
@@ -45,7 +50,10 @@ export type Stack = {
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const scriptPath = await buildWorker();
   const nemo = await startNemoSim({ timeScale: 0.01, ...options.nemo });
-  const telegram = await startTelegramFake({ ...options.telegram });
+  const telegram = await startTelegramFake({
+    groupRate: { windowMs: Number(FAST_WAITS.GROUP_RATE_WINDOW_MS) },
+    ...options.telegram,
+  });
   const persistRoot = `${process.cwd()}/dist/e2e-state/${Date.now()}-${Math.random().toString(36).slice(2)}`;
   const makeMiniflare = () =>
     new Miniflare({
