@@ -73,6 +73,9 @@ export class TurnQueue {
       queuedAt: this.deps.now(),
       ...(options.oneShot || options.wantsVideo ? { oneShot: true } : {}),
     };
+    // An instant sign of life on the user's message, before anything slower (storage, NemoVideo). A request
+    // the full queue turns away gets 😢 below, beside the message that says so.
+    await this.deps.progress.react(origin, REACTION.seen);
     const sourceUpdate = this.handlingUpdateId;
     const placed = await this.serially(async () => {
       const queued = (await this.deps.storage.get<number[]>(QUEUED_UPDATES_KEY)) ?? [];
@@ -90,11 +93,10 @@ export class TurnQueue {
     if ("again" in placed) return;
     const sender = this.deps.senderFor(origin);
     if (placed.full) {
+      await this.deps.progress.react(origin, REACTION.failed);
       await sender.send(t(origin.lang).queueFull, { replyTo: origin.messageId });
       return;
     }
-    // The instruction will reach the agent: an instant sign of life on the user's message.
-    await this.deps.progress.react(origin, REACTION.seen);
     if (placed.holding) {
       await this.notice.queued(origin, placed.position);
       await this.deps.requestWake(this.deps.now() + this.deps.config.WATCHDOG_INTERVAL_MS);
