@@ -2,7 +2,7 @@ import { type DraftLike, describeTimeline, formatTimeline } from "../nemo/draft"
 import { CALLBACK, type ChatActions, type MediaMessage, projectTag } from "../telegram/bot";
 import { t } from "../telegram/messages";
 import { type ChatSender, ChatUnreachableError } from "../telegram/sender";
-import { isPrivateChat } from "./chat-progress";
+import { isPrivateChat, REACTION } from "./chat-progress";
 import type { ChatWork } from "./chat-work";
 import type { Origin } from "./state";
 import { messageForError } from "./turn-runner";
@@ -13,6 +13,14 @@ import { messageForError } from "./turn-runner";
  * fails ends in a clear message, never an error in the chat.
  */
 export function createChatActions(work: ChatWork): ChatActions {
+  /** Albums already given their 👀 by this instance (a few recent ones are enough: albums settle in seconds). */
+  const reactedAlbums: string[] = [];
+  const firstOfAlbum = (mediaGroupId: string) => {
+    if (reactedAlbums.includes(mediaGroupId)) return false;
+    reactedAlbums.push(mediaGroupId);
+    if (reactedAlbums.length > 50) reactedAlbums.shift();
+    return true;
+  };
   const quick = async (origin: Origin, body: (sender: ChatSender) => Promise<void>) => {
     const sender = work.senderFor(origin);
     try {
@@ -59,7 +67,15 @@ export function createChatActions(work: ChatWork): ChatActions {
     exportVideo: (origin) => quick(origin, async () => work.renders.start(origin)),
     retryRender: (origin) => quick(origin, async () => work.renders.start(origin)),
     instruction: (origin, text, options) => work.enqueue(origin, text, options),
-    media: (origin, message: MediaMessage) => quick(origin, async () => work.media.add(origin, message)),
+    media: (origin, message: MediaMessage) =>
+      quick(origin, async () => {
+        // An album gets one 👀 before anything is downloaded or uploaded (its first item addressed to the bot).
+        const addressed = isPrivateChat(origin.chatId) || message.addressed;
+        if (addressed && (message.mediaGroupId === undefined || firstOfAlbum(message.mediaGroupId))) {
+          await work.progress.react(origin, REACTION.seen);
+        }
+        await work.media.add(origin, message);
+      }),
     mediaLinks: (origin, text) => work.media.links(origin, text),
     unsupportedMedia: (origin) =>
       quick(

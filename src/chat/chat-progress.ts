@@ -17,11 +17,15 @@ export type ChatProgress = ReturnType<typeof createChatProgress>;
  */
 export function createChatProgress(deps: { config: Config; api: () => Api<RawApi>; now: () => number }) {
   let reactionsRefused = false;
+  /** The reaction this instance last set per message, so setting the same one again costs no call. */
+  const shown = new Map<number, Reaction>();
   return {
     /** Sets the bot's reaction on the user's own message (none for button presses). */
     async react(origin: Origin, emoji: Reaction): Promise<void> {
       const messageId = origin.sourceMessageId;
-      if (messageId === undefined || reactionsRefused) return;
+      if (messageId === undefined || reactionsRefused || shown.get(messageId) === emoji) return;
+      shown.set(messageId, emoji);
+      if (shown.size > 100) shown.delete(shown.keys().next().value as number);
       const error = await cosmetic(deps.config, "reaction", () =>
         deps.api().setMessageReaction(origin.chatId, messageId, [{ type: "emoji", emoji }]),
       );

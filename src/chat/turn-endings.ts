@@ -37,6 +37,7 @@ export function createTurnEndings(deps: TurnEndingsDeps) {
         return;
       }
       await deps.senderFor(turn.origin).send(texts.whatNext, {
+        replyTo: turn.origin.messageId,
         buttons: nextStepButtons(turn.origin.lang, exportable !== false),
       });
     },

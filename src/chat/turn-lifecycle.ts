@@ -108,7 +108,7 @@ export function createTurnLifecycle(deps: TurnLifecycleDeps) {
       const sender = deps.senderFor(turn.origin);
       // The "working on it" status would otherwise stay in the chat above the error.
       if (current.statusMessageId !== undefined) await sender.remove(current.statusMessageId).catch(() => {});
-      await sender.send(messageForError(error, turn.origin.lang)).catch(() => {});
+      await sender.send(messageForError(error, turn.origin.lang), { replyTo: turn.origin.messageId }).catch(() => {});
     },
   };
 }

@@ -52,6 +52,7 @@ export function createTurnProgress(
   let lastEditAt = Number.NEGATIVE_INFINITY;
   let lastStillAt = turn.startedAt;
   let pendingEdit: string | undefined;
+  let shownText: string = texts.working;
   let editTimer: ReturnType<typeof setTimeout> | undefined;
 
   const sendDraft = async () => {
@@ -73,10 +74,12 @@ export function createTurnProgress(
     editTimer = undefined;
     const text = pendingEdit;
     pendingEdit = undefined;
-    if (closed || text === undefined || statusMessageId === undefined) return;
+    // The same text again would be "not modified" and still count against a group's message budget.
+    if (closed || text === undefined || statusMessageId === undefined || text === shownText) return;
     // A group near its message budget keeps the room for answers; the status catches up later.
     if (!privateChat && deps.room() <= 2) return;
     lastEditAt = now();
+    shownText = text;
     const id = statusMessageId;
     await cosmetic(config, "status_edit", () => sender.edit(id, text, { buttons }));
   };

@@ -108,15 +108,15 @@ export async function runAgentTurn(deps: TurnDeps, initial: ActiveTurn): Promise
           const translated = translateAgentText(event.text);
           for (const action of translated.actions) actions.add(action);
           if (translated.text.trim()) {
-            // In groups the first answer quotes the message that asked, so members see whom it answers.
-            const replyTo = turn.sawText ? undefined : turn.origin.messageId;
+            // In groups every answer quotes the message that asked, so members see whom it answers.
+            const replyTo = turn.origin.messageId;
             for (const [index, chunk] of splitMessage(escapeHtml(translated.text)).entries()) {
               await sender.send(chunk, index === 0 && replyTo !== undefined ? { replyTo } : {});
             }
             if (!turn.sawText) await save({ sawText: true });
           }
         } else if (event.kind === "error") {
-          await sender.send(texts.backendError);
+          await sender.send(texts.backendError, { replyTo: turn.origin.messageId });
           if (!turn.sawText) await save({ sawText: true });
         }
       }
@@ -147,7 +147,7 @@ export async function runAgentTurn(deps: TurnDeps, initial: ActiveTurn): Promise
       return { kind: "recover" };
     }
     await clearStatus(deps, turn);
-    await sender.send(messageForError(error, lang));
+    await sender.send(messageForError(error, lang), { replyTo: turn.origin.messageId });
     return { kind: "stopped" };
   } finally {
     progress.close();
@@ -164,6 +164,7 @@ export async function runAgentTurn(deps: TurnDeps, initial: ActiveTurn): Promise
         formatChanges(changes, lang),
         suggestNextSteps((after.draft ?? {}) as DraftLike, changes, lang),
       ),
+      { replyTo: turn.origin.messageId },
     );
     await clearStatus(deps, turn);
     return { kind: "done", actions: [...actions], exportable: isExportable((after.draft ?? {}) as DraftLike) };

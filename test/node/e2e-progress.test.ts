@@ -64,6 +64,29 @@ describe("progress people can see", () => {
     expect(telegram.chat(chat.chatId).messages.find((m) => m.message_id === messageId)?.reaction).toBe("👌");
   });
 
+  it("an album gets one 👀 before any upload, and 👌 once its instruction was answered", async () => {
+    const { telegram, nemo } = stack;
+    const chat = await openChat(stack);
+    const album = telegram.updates.album(3, { from: { id: chat.chatId }, caption: "a quick tiktok", captionOn: 0 });
+    await telegram.deliverAlbum(album);
+    await until(
+      () =>
+        callsIn(chat.chatId, "setMessageReaction").some(
+          (c) => (c.params.reaction as { emoji: string }[])[0]?.emoji === "👌",
+        ),
+      30_000,
+      "the 👌 reaction on the album",
+    );
+    const reactions = callsIn(chat.chatId, "setMessageReaction");
+    const seen = reactions.filter((c) => (c.params.reaction as { emoji: string }[])[0]?.emoji === "👀");
+    expect(seen).toHaveLength(1);
+    const firstUpload = nemo.requests.find((r) => r.endpoint === "upload" && r.path.includes(chat.sessionId));
+    expect(firstUpload).toBeDefined();
+    expect(seen[0]?.at).toBeLessThanOrEqual(firstUpload?.at ?? 0);
+    // The final reaction lands on the same message as the first.
+    expect(reactions.at(-1)?.params.message_id).toBe(seen[0]?.params.message_id);
+  }, 40_000);
+
   it("swaps 👀 for 😢 when the instruction failed", async () => {
     const { telegram, nemo } = stack;
     const chat = await openChat(stack);
@@ -164,6 +187,7 @@ describe("progress people can see", () => {
     longTurn(chat.sessionId, 30);
     await chat.say("render something long");
     const status = await chat.waitForText(/Working on it/, { method: "sendMessage" });
+    await until(() => chat.runs().length > 0, 10_000, "the turn streaming");
     const stop = stopButtonOf(status);
     expect(stop?.callback_data).toBeDefined();
     const press = telegram.updates.callback(stop?.callback_data as string, {
@@ -195,8 +219,11 @@ describe("progress people can see", () => {
     const admin = member("Ada");
     telegram.setChatAdmins(chatId, [admin.id]);
     longTurn(undefined, 30);
+    const runsBefore = stack.nemo.requests.filter((r) => r.endpoint === "run_sse").length;
     await telegram.deliver(telegram.updates.groupText("a long one", { chatId, from: starter, mentionBot: true }));
     const status = await waitForSent(chatId, /Working on it/);
+    // Stopped while streaming (the scripted turn is taken by this chat, not left for a later test).
+    await until(() => stack.nemo.requests.filter((r) => r.endpoint === "run_sse").length > runsBefore);
     const data = stopButtonOf(status)?.callback_data as string;
     const pressBy = async (from: typeof starter) => {
       const press: Update = telegram.updates.callback(data, { chatId, messageId: sent(status).message_id, from });
@@ -228,7 +255,15 @@ describe("progress people can see", () => {
         callsIn(chatId, "sendMessage").filter((c) => c.status === 200 && /What next\?/.test(textOf(c))).length === 6,
       60_000,
       "six answered turns",
-    );
+    ).catch((error) => {
+      const t0 = callsIn(chatId)[0]?.at ?? 0;
+      console.log(
+        callsIn(chatId)
+          .map((c) => `${c.at - t0} ${c.method} ${c.status} ${textOf(c).slice(0, 40)}`)
+          .join("\n"),
+      );
+      throw error;
+    });
     const calls = callsIn(chatId);
     expect(calls.filter((call) => call.status === 429)).toEqual([]);
     const counted = calls.filter((call) => /^(send|edit)/.test(call.method) && call.method !== "sendChatAction");
