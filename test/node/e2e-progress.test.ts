@@ -2,6 +2,7 @@ import type { Message, Update } from "@grammyjs/types";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RecordedCall } from "../../sim/telegram/types";
 import { buttonsOf, openChat, textOf, until } from "../support/e2e-chat";
+import { exportableChat } from "../support/export-chat";
 import { FAST_WAITS, type Stack, startStack } from "../support/stack";
 
 /**
@@ -238,6 +239,29 @@ describe("progress people can see", () => {
     const stopped = await pressBy(admin);
     expect(stopped.params.text).toBe("Stopped");
     await waitForSent(chatId, /Cancelled/);
+  });
+
+  it("Stop on a running render does what /cancel does: the render is cancelled at NemoVideo", async () => {
+    const { telegram, nemo } = stack;
+    const chat = await exportableChat(stack);
+    await chat.say("export");
+    const progress = await chat.waitFor((call) => call.method === "sendMessage" && /Rendering/.test(textOf(call)));
+    // The render's progress message is the renders' own; its Stop button carries the same callback data.
+    const press = telegram.updates.callback(`x:stop:${chat.userId}`, {
+      chatId: chat.chatId,
+      messageId: sent(progress).message_id,
+      from: chat.from,
+    });
+    await telegram.deliver(press);
+    const answer = await telegram.waitFor(
+      (call) => call.method === "answerCallbackQuery" && call.params.callback_query_id === press.callback_query?.id,
+    );
+    expect(answer.params.text).toBe("Stopped");
+    const renderId = chat.renderIds()[0] ?? "";
+    await until(() =>
+      nemo.requests.some((r) => r.endpoint === "render-cancel" && r.path.includes(renderId) && r.status === 200),
+    );
+    expect(chat.calls("sendVideo")).toEqual([]);
   });
 
   it("a burst of ten members in a group: no 429, within the per-group limit, one merged queue notice", async () => {

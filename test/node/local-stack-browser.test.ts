@@ -234,8 +234,12 @@ describe.skipIf(!hasChromium && !inCi)("the local web chat in Chromium", () => {
       ...(partial ? { partial: true } : {}),
       content: { role: "model", parts: [{ text }] },
     });
-    // A slow answer written in three pieces (simulated ms, time-scaled 0.02): about 6 s in all.
+    // A slow answer written in three pieces (simulated ms, time-scaled 0.02): about 6 s in all. Scripted for
+    // the private chat's project (the one the album made), not the group's.
+    const sessionId = stack.nemo.sessions().find((id) => stack?.nemo.session(id)?.turns.includes(CAPTION));
+    expect(sessionId).toBeDefined();
     stack.nemo.scriptTurn({
+      sessionId,
       events: [
         { delayMs: 50_000, event: adk("Here is the plan: ", true) },
         { delayMs: 75_000, event: adk("a bright opening, three quick cuts, ", true) },
