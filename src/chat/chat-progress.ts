@@ -15,7 +15,13 @@ export type ChatProgress = ReturnType<typeof createChatProgress>;
  * drafts (private chats). Each failure is logged and skipped; a chat that refuses reactions (a group's
  * permission) is not asked again by this object.
  */
-export function createChatProgress(deps: { config: Config; api: () => Api<RawApi>; now: () => number }) {
+export function createChatProgress(deps: {
+  config: Config;
+  api: () => Api<RawApi>;
+  now: () => number;
+  /** Runs a call unless the chat refused the bot (403), and marks it so when this call is refused. */
+  reachable: <T>(call: () => Promise<T>) => Promise<T>;
+}) {
   let reactionsRefused = false;
   /** The reaction this instance last set per message, so setting the same one again costs no call. */
   const shown = new Map<number, Reaction>();
@@ -27,7 +33,7 @@ export function createChatProgress(deps: { config: Config; api: () => Api<RawApi
       shown.set(messageId, emoji);
       if (shown.size > 100) shown.delete(shown.keys().next().value as number);
       const error = await cosmetic(deps.config, "reaction", () =>
-        deps.api().setMessageReaction(origin.chatId, messageId, [{ type: "emoji", emoji }]),
+        deps.reachable(() => deps.api().setMessageReaction(origin.chatId, messageId, [{ type: "emoji", emoji }])),
       );
       // Refused once (no permission, an old message): the chat is spared further attempts. A network blip
       // is not a refusal.
@@ -36,15 +42,9 @@ export function createChatProgress(deps: { config: Config; api: () => Api<RawApi
 
     /** Sends a private chat's live draft; plain text, so no outside string can become markup. */
     async draft(origin: Origin, draftId: number, text: string): Promise<void> {
+      const thread = origin.threadId === undefined ? {} : { message_thread_id: origin.threadId };
       await cosmetic(deps.config, "draft", () =>
-        deps
-          .api()
-          .sendMessageDraft(
-            origin.chatId,
-            draftId,
-            text,
-            origin.threadId === undefined ? {} : { message_thread_id: origin.threadId },
-          ),
+        deps.reachable(() => deps.api().sendMessageDraft(origin.chatId, draftId, text, thread)),
       );
     },
 

@@ -1,4 +1,4 @@
-import type { Api, RawApi } from "grammy/web";
+import { type Api, GrammyError, type RawApi } from "grammy/web";
 import type { Config } from "../config";
 import { logEvent } from "../log";
 import type { NemoClient } from "../nemo/client";
@@ -55,7 +55,13 @@ export class ChatWork {
   private refusedByTelegram = false;
 
   constructor(private readonly deps: ChatWorkDeps) {
-    this.progress = createChatProgress({ config: deps.config, api: () => this.requireApi(), now: deps.now });
+    this.progress = createChatProgress({
+      config: deps.config,
+      api: () => this.requireApi(),
+      now: deps.now,
+      // Reactions and drafts obey the same rule as sends: a 403 stops everything for the chat.
+      reachable: (call) => this.reachable(deps.chatId, call),
+    });
     this.pace = createGroupPace({
       limit: isPrivateChat(deps.chatId) ? 0 : deps.config.GROUP_MESSAGES_PER_MINUTE,
       windowMs: deps.config.GROUP_RATE_WINDOW_MS,
@@ -175,16 +181,7 @@ export class ChatWork {
 
   senderFor(origin: Pick<Origin, "chatId" | "threadId">): ChatSender {
     const sender = createChatSender(this.requireApi(), { chatId: origin.chatId, threadId: origin.threadId });
-    // Any refusal to deliver marks the chat unreachable, so nothing keeps pushing to it.
-    const guard = async <T>(call: () => Promise<T>): Promise<T> => {
-      if (this.refusedByTelegram) throw new ChatUnreachableError(origin.chatId);
-      try {
-        return await call();
-      } catch (error) {
-        if (error instanceof ChatUnreachableError) await this.markUnreachable();
-        throw error;
-      }
-    };
+    const guard = <T>(call: () => Promise<T>): Promise<T> => this.reachable(origin.chatId, call);
     return {
       // Sends and edits count against a group's per-minute limit: they wait for room instead of a 429.
       send: (html, options) => guard(() => this.pace.paced(() => sender.send(html, options))),
@@ -193,6 +190,20 @@ export class ChatWork {
       action: (action) => guard(() => sender.action(action)),
       answerCallback: (id, text) => sender.answerCallback(id, text),
     };
+  }
+
+  /** Any refusal to deliver (403) marks the chat unreachable, so nothing keeps pushing to it. */
+  private async reachable<T>(chatId: number, call: () => Promise<T>): Promise<T> {
+    if (this.refusedByTelegram) throw new ChatUnreachableError(chatId);
+    try {
+      return await call();
+    } catch (error) {
+      const refused =
+        error instanceof ChatUnreachableError || (error instanceof GrammyError && error.error_code === 403);
+      if (!refused) throw error;
+      await this.markUnreachable();
+      throw error instanceof ChatUnreachableError ? error : new ChatUnreachableError(chatId);
+    }
   }
 
   private requireApi(): Api<RawApi> {
