@@ -19,6 +19,9 @@ const SAMPLES: Record<string, unknown[]> = {
   stageForTool: ["generate_video_with_seedance"],
   stillWorking: [240_000],
   queued: [2],
+  // issue 18: the live draft is sent as plain text (no parse_mode); its sample holds no markup.
+  "progress.draft": ["🎬 Generating the video…", 75_000, "Adding a title"],
+  "progress.queuedMany": [3],
   credits: [{ available: 25_000, frozen: 40, total: 25_040 }],
   timeline: [EVIL],
   silentTurnReport: [EVIL, [EVIL, "Export the video"]],
