@@ -102,9 +102,9 @@ reaction on that message (\`setMessageReaction\`) reaches the Telegram fake (sam
 | webhook POST → its 200 (the same requests) | ${ms(r.ackP50)} | ${ms(r.ackP99)} | |
 | its 200 → 👀 at the fake (the bot's own handling: drain, routing, the reaction call) | ${ms(r.afterAckP50)} | ${ms(r.afterAckP99)} | |
 
-Load average (1 min) at the end of the run: ${round(r.load, 1)} on this machine (${cpus().length} cores). The sign is
-sent before anything slow (no NemoVideo call; only the chat record read for its language and the per-user rate check); what
-remains is the webhook's own acknowledgement, which section 1 measures at a few ms on an idle machine and which
-grows with the machine's load.
+Load average (1 min) at the end of the run: ${round(r.load, 1)} on this machine (${cpus().length} cores). The sign
+is sent before anything slow: no NemoVideo call, only the chat record read for its language and the per-user
+rate check. What remains is the webhook's own acknowledgement, which section 1 measures at a few ms on an idle
+machine and which grows with the machine's load.
 `;
 }
