@@ -168,6 +168,8 @@ export class TurnQueue {
       await this.deps.storage.put(KEYS.queue, []);
       await this.deps.storage.delete(KEYS.turn);
     });
+    // The next queue gets its own notice, not an edit of one far up the chat.
+    await this.notice.ended();
   }
 
   /** Aborts the running turn and drops it and the queue; `alongside` lands in the queue's write. */
