@@ -97,6 +97,7 @@ describe("progress people can see", () => {
     await telegram.deliver(update);
     await until(() => reactionsOn(chat.chatId, messageId).includes("😢"), 15_000, "the 😢 reaction");
     expect(reactionsOn(chat.chatId, messageId)).toEqual(["👀", "😢"]);
+    expect(callsIn(chat.chatId, "setMessageReaction").map((call) => call.status)).toEqual([200, 200]);
     expect(chat.botTexts().some((text) => /went wrong|try again/i.test(text))).toBe(true);
   });
 
