@@ -1,10 +1,11 @@
 import { execFileSync } from "node:child_process";
 import { setMaxListeners } from "node:events";
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { type AckResult, benchAck } from "./ack";
 import { type BigFileResult, benchBigFiles } from "./big-file";
 import { type BundleResult, benchBundle } from "./bundle";
+import { benchFirstSign, type FirstSignResult, firstSignSection } from "./first-sign";
 import { benchManyChats, type ManyChatsResult } from "./many-chats";
 import { machine, round } from "./measure";
 import { benchRelay, type RelayResult } from "./relay";
@@ -17,6 +18,8 @@ import { benchRenderDelay, type RenderDelayResult, SCALE } from "./render-delay"
 setMaxListeners(1_000);
 
 const started = Date.now();
+/** `npm run bench -- --only first-sign` runs one section and replaces only it in BENCHMARKS.md. */
+const only = process.argv.includes("--only") ? process.argv[process.argv.indexOf("--only") + 1] : undefined;
 const step = async <T>(name: string, run: () => Promise<T> | T): Promise<T> => {
   const at = Date.now();
   process.stdout.write(`bench: ${name}… `);
@@ -25,16 +28,28 @@ const step = async <T>(name: string, run: () => Promise<T> | T): Promise<T> => {
   return result;
 };
 
+if (only === "first-sign") {
+  const result = await step("first visible sign with NemoVideo stalled", () => benchFirstSign());
+  const file = resolve(import.meta.dirname, "../BENCHMARKS.md");
+  const current = readFileSync(file, "utf8");
+  const section = firstSignSection(result);
+  const at = current.indexOf("## 7. First visible sign");
+  writeFileSync(file, at === -1 ? `${current.trimEnd()}\n\n${section}` : `${current.slice(0, at)}${section}`);
+  console.log(section);
+  process.exit(0);
+}
+
 const bundle = await step("bundle size", benchBundle);
 const ack = await step("webhook acknowledgement with NemoVideo stalled", () => benchAck());
 const relay = await step("SSE → sendMessage relay latency", () => benchRelay());
 const render = await step("render completion → video in chat", () => benchRenderDelay());
 const big = await step("large-file relay and workerd memory", () => benchBigFiles());
 const many = await step("200 chats at once", () => benchManyChats());
+const firstSign = await step("first visible sign with NemoVideo stalled", () => benchFirstSign());
 const totalS = (Date.now() - started) / 1000;
 
 const file = resolve(import.meta.dirname, "../BENCHMARKS.md");
-writeFileSync(file, report({ bundle, ack, relay, render, big, many, totalS }));
+writeFileSync(file, report({ bundle, ack, relay, render, big, many, firstSign, totalS }));
 console.log(`bench: wrote ${file} (${totalS.toFixed(0)} s)`);
 process.exit(0);
 
@@ -45,6 +60,7 @@ function report(r: {
   render: RenderDelayResult;
   big: BigFileResult[];
   many: ManyChatsResult;
+  firstSign: FirstSignResult;
   totalS: number;
 }): string {
   const ms = (value: number) => `${round(value, value < 10 ? 2 : 0)} ms`;
@@ -157,7 +173,8 @@ bench/minimal-worker: Hono + grammY's webhookCallback echoing text, built by the
 | **ratio** | ${round(bundle.botRaw / bundle.minimalRaw, 2)}× | **${round(bundle.ratio, 2)}×** |
 
 Cloudflare's limits are 3 MiB gzip (Free) and 10 MiB (Paid): the bot uses ${round((bundle.botGzip / (3 * 2 ** 20)) * 100, 1)} % of the Free limit.
-`;
+
+${firstSignSection(r.firstSign)}`;
 }
 
 /** The commit measured, and whether src/ had uncommitted changes at the time. */

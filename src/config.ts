@@ -111,6 +111,17 @@ const ConfigSchema = object({
   QUEUE_LIMIT: wholeNumber(5),
   /** Agent turns one user may start per minute (groups share credits). */
   USER_TURNS_PER_MINUTE: wholeNumber(4),
+  // --- issue 18: progress people can see ---
+  /** How often a private chat's live draft is sent again (Telegram drops a draft after about 30 s). */
+  DRAFT_REFRESH_MS: wholeNumber(10_000),
+  /** Least time between two drafts of one turn (the draft follows the stream, at most once a second). */
+  DRAFT_MIN_INTERVAL_MS: wholeNumber(1_000),
+  /** Least time between two edits of a group's status or queue message. */
+  GROUP_STATUS_EDIT_MS: wholeNumber(3_000),
+  /** Messages (sends and edits) the bot allows itself per group chat within GROUP_RATE_WINDOW_MS. */
+  GROUP_MESSAGES_PER_MINUTE: wholeNumber(20),
+  /** The window of GROUP_MESSAGES_PER_MINUTE (a minute; tests shrink it). */
+  GROUP_RATE_WINDOW_MS: wholeNumber(60_000),
   SKILL_SOURCE: optionalText.transform((value) => value ?? "tiktok-video-generator-ai"),
   SKILL_VERSION: optionalText.transform((value) => value ?? packageJson.version),
   SKILL_PLATFORM: optionalText.transform((value) => value ?? "unknown"),

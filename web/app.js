@@ -42,7 +42,6 @@ const state = {
   source: undefined,
   /** key → { el, sig } for rendered rows. */
   rows: new Map(),
-  firstSeen: new Map(),
   messages: [],
   staged: [],
   replyTo: undefined,
@@ -126,7 +125,7 @@ function wrap(entity, inner, raw) {
     case "mention":
       return `<span class="mention">${inner}</span>`;
     case "bot_command":
-      return `<span class="command">${inner}</span>`;
+      return `<span class="command" role="button" tabindex="0" data-command="${escapeHtml(raw)}">${inner}</span>`;
     case "hashtag":
       return `<span class="hashtag">${inner}</span>`;
     default:
@@ -134,9 +133,9 @@ function wrap(entity, inner, raw) {
   }
 }
 
-function timeOf(key) {
-  if (!state.firstSeen.has(key)) state.firstSeen.set(key, new Date());
-  const date = state.firstSeen.get(key);
+/** The message's own time (Telegram's `date`, Unix seconds), so it stays the same after a reload. */
+function timeOf(message) {
+  const date = message?.date ? new Date(message.date * 1000) : new Date();
   return `${String(date.getHours()).padStart(2, "0")}:${String(date.getMinutes()).padStart(2, "0")}`;
 }
 
@@ -194,8 +193,22 @@ function groupMessages(messages) {
 function renderText(message) {
   const text = message.text ?? message.caption;
   if (!text) return "";
-  const entities = message.text !== undefined ? message.entities : message.caption_entities;
-  return `<div class="text">${renderEntities(text, entities)}</div>`;
+  const given = (message.text !== undefined ? message.entities : message.caption_entities) ?? [];
+  // Telegram's apps make every /command in a bot's text tappable, with or without an entity for it.
+  const commands = message.from_bot ? commandEntities(text, given) : [];
+  return `<div class="text">${renderEntities(text, [...given, ...commands])}</div>`;
+}
+
+function commandEntities(text, entities) {
+  const found = [];
+  for (const match of text.matchAll(/(?<![\w/])\/[a-zA-Z0-9_]{1,32}(?:@[a-zA-Z][a-zA-Z0-9_]{4,31})?(?![\w@/])/g)) {
+    const offset = match.index ?? 0;
+    const end = offset + match[0].length;
+    // Inside a link or code the text is not a command.
+    if (entities.some((e) => offset < e.offset + e.length && end > e.offset)) continue;
+    found.push({ type: "bot_command", offset, length: match[0].length });
+  }
+  return found;
 }
 
 function renderMediaHtml(items) {
@@ -265,9 +278,16 @@ function renderGroup(group) {
     const who = replied ? (replied.from_bot ? state.config.bot.first_name : state.config.user.first_name) : "";
     quote = `<div class="reply-quote"><b>${escapeHtml(who)}</b>${escapeHtml(snippetOf(replied))}</div>`;
   }
-  const meta = `<span class="meta">${edited ? "edited " : ""}${timeOf(group.key)}${out ? " ✓✓" : ""}</span>`;
-  const bubbleClass = `bubble${hasMedia ? " has-media" : ""}${mediaOnly ? " media-only" : ""}`;
-  return `<div class="line"><div class="msg"><div class="${bubbleClass}">${sender}${quote}${renderMediaHtml(items)}${textHtml}${meta}</div>
+  const meta = `<span class="meta">${edited ? "edited " : ""}${timeOf(first)}${out ? " ✓✓" : ""}</span>`;
+  // The bot's reaction on this message (👀 while it works, 👌 done, 😢 failed), as Telegram shows it.
+  const reaction = items.map((m) => m.reaction).find(Boolean);
+  const reactionHtml = reaction
+    ? `<span class="reaction" title="Reaction from the bot">${escapeHtml(reaction)}</span>`
+    : "";
+  // A file's bubble keeps its time on its own line: over the file it would cover the size.
+  const docOnly = mediaOnly && items.every((m) => !m.media || m.media.kind === "document");
+  const bubbleClass = `bubble${hasMedia ? " has-media" : ""}${mediaOnly && !docOnly ? " media-only" : ""}${docOnly ? " doc-only" : ""}`;
+  return `<div class="line"><div class="msg"><div class="${bubbleClass}">${sender}${quote}${renderMediaHtml(items)}${textHtml}${reactionHtml}${meta}</div>
     ${renderKeyboard(items.at(-1))}</div>
     <button type="button" class="reply-action" title="Reply" data-reply="${first.message_id}">↩</button></div>`;
 }
@@ -325,6 +345,17 @@ function render(data) {
     }
     previous = el;
   }
+  // The bot's live draft (private chats): a grey bubble that grows, gone when the real message arrives.
+  for (const old of box.querySelectorAll(".row.draft")) old.remove();
+  if (data.draft?.text !== undefined) {
+    const el = document.createElement("div");
+    el.className = "row in draft";
+    el.innerHTML = `<div class="line"><div class="msg"><div class="bubble draft-bubble"><div class="text">${escapeHtml(
+      data.draft.text || "…",
+    ).replace(/\n/g, "<br>")}</div><span class="meta">typing…</span></div></div></div>`;
+    box.appendChild(el);
+    added = true;
+  }
   for (const el of notices) box.appendChild(el);
   els.empty.hidden = groups.length > 0;
   if (els.empty.hidden) els.empty.remove();
@@ -370,8 +401,7 @@ function openChat(mode) {
   els.avatar.textContent = (mode === "group" ? chat.title : state.config.bot.first_name).slice(0, 1);
   els.avatar.classList.toggle("group", mode === "group");
   els.status.textContent = mode === "group" ? "2 members, bot included" : "bot";
-  els.text.placeholder =
-    mode === "group" ? `Message — mention @${state.config.bot.username} to talk to the bot` : "Message";
+  els.text.placeholder = mode === "group" ? `@${state.config.bot.username} + your request` : "Message";
   document.body.dataset.chat = mode;
   setReply(undefined);
   els.commandsMenu.hidden = true;
@@ -525,8 +555,7 @@ function renderStaging() {
     }),
   );
   if (state.staged.length === 0 && state.config) {
-    els.text.placeholder =
-      state.mode === "group" ? `Message — mention @${state.config.bot.username} to talk to the bot` : "Message";
+    els.text.placeholder = state.mode === "group" ? `@${state.config.bot.username} + your request` : "Message";
   }
 }
 
@@ -626,6 +655,11 @@ els.messages.addEventListener("click", async (event) => {
     } finally {
       setTimeout(() => button.classList.remove("pending"), 600);
     }
+    return;
+  }
+  const command = target.closest(".command[data-command]");
+  if (command) {
+    await sendText(command.dataset.command);
     return;
   }
   const reply = target.closest("[data-reply]");

@@ -153,6 +153,7 @@ export async function startWebChat(options: WebChatOptions): Promise<WebChat> {
       messages: view.messages.map(viewMessage),
       actions: view.chatActions.length,
       lastAction: view.chatActions.at(-1),
+      draft: view.draft,
       notices: notices.filter((notice) => notice.chatId === chatId).map((notice) => notice.text),
     });
   }

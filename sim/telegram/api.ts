@@ -1,9 +1,11 @@
 import { ApiError, defaultDescription } from "./errors.js";
 import type { Faults } from "./faults.js";
+import { GroupRate } from "./group-rate.js";
 import { botMethods } from "./methods/bot.js";
 import { mediaMethods } from "./methods/media.js";
 import { memberMethods } from "./methods/members.js";
 import { messageMethods } from "./methods/messages.js";
+import { progressMethods } from "./methods/progress.js";
 import { updateMethods } from "./methods/updates.js";
 import { sleep } from "./sleep.js";
 import type { FakeState, MethodHandler } from "./state.js";
@@ -15,6 +17,7 @@ const HANDLERS: Record<string, MethodHandler> = {
   ...mediaMethods,
   ...updateMethods,
   ...memberMethods,
+  ...progressMethods,
 };
 /** Telegram method names are case-insensitive; calls are recorded under the canonical spelling. */
 const CANONICAL = new Map(Object.keys(HANDLERS).map((name) => [name.toLowerCase(), name]));
@@ -70,6 +73,11 @@ export async function executeCall(state: FakeState, faults: Faults, call: ApiCal
         : undefined;
     if (chatId !== undefined && state.blocked.has(chatId)) {
       throw new ApiError(403, "Forbidden: bot was blocked by the user");
+    }
+    const limited =
+      chatId !== undefined && GroupRate.counts(method) ? state.groupRate.take(chatId, Date.now()) : undefined;
+    if (limited) {
+      throw new ApiError(429, `Too Many Requests: retry after ${limited.retryAfterS}`, limited.retryAfterS);
     }
     const context = {
       state,

@@ -6,7 +6,12 @@ interface StoredMessage {
   message: Message;
   fromBot: boolean;
   edited: boolean;
+  /** The bot's reaction on this message (setMessageReaction), at most one emoji. */
+  reaction?: string;
 }
+
+/** Telegram shows a draft for about 30 s unless the bot sends it again (Bot API 9.3). */
+export const DRAFT_LIFETIME_MS = 30_000;
 
 interface ChatState {
   chat: Chat;
@@ -16,6 +21,8 @@ interface ChatState {
   /** Forum topics known to exist (seen in updates); only these accept message_thread_id. */
   threads: Set<number>;
   actions: string[];
+  /** The bot's live draft (sendMessageDraft), shown until it expires or a real message replaces it. */
+  draft?: { draftId: number; text: string; expiresAt: number };
 }
 
 /** Derives a chat from its id the way Telegram numbers them: users positive, supergroups -100…, groups negative. */
@@ -72,7 +79,28 @@ export class ChatStore {
       state.threads.add(message.message_thread_id);
     if (message.forum_topic_created) state.threads.add(message.message_id);
     const previous = state.messages.get(message.message_id);
-    state.messages.set(message.message_id, { message, fromBot, edited: edited || (previous?.edited ?? false) });
+    state.messages.set(message.message_id, {
+      message,
+      fromBot,
+      edited: edited || (previous?.edited ?? false),
+      ...(previous?.reaction ? { reaction: previous.reaction } : {}),
+    });
+    // A real message from the bot finishes its draft, as in Telegram's clients.
+    if (fromBot) state.draft = undefined;
+  }
+
+  /** Sets (or with undefined clears) the bot's reaction on a message; false when the message is unknown. */
+  setReaction(chatId: number, messageId: number, emoji: string | undefined): boolean {
+    const stored = this.chats.get(chatId)?.messages.get(messageId);
+    if (!stored) return false;
+    if (emoji === undefined) delete stored.reaction;
+    else stored.reaction = emoji;
+    return true;
+  }
+
+  setDraft(chatId: number, draftId: number, text: string, now: number): void {
+    const state = this.chats.get(chatId) ?? this.observe(chatFromId(chatId));
+    state.draft = { draftId, text, expiresAt: now + DRAFT_LIFETIME_MS };
   }
 
   addThread(chatId: number, threadId: number): void {
@@ -106,9 +134,11 @@ export class ChatStore {
   view(chatId: number): ChatView {
     const state = this.chats.get(chatId);
     if (!state) return { messages: [], chatActions: [] };
+    const draft = state.draft && state.draft.expiresAt > Date.now() ? state.draft : undefined;
     return {
       messages: [...state.messages.values()].map((stored) => this.toView(stored)),
       chatActions: [...state.actions],
+      ...(draft ? { draft: { draft_id: draft.draftId, text: draft.text } } : {}),
     };
   }
 
@@ -116,8 +146,9 @@ export class ChatStore {
     this.chats.clear();
   }
 
-  private toView({ message, fromBot, edited }: StoredMessage): ChatViewMessage {
-    const view: ChatViewMessage = { message_id: message.message_id, from_bot: fromBot, edited };
+  private toView({ message, fromBot, edited, reaction }: StoredMessage): ChatViewMessage {
+    const view: ChatViewMessage = { message_id: message.message_id, from_bot: fromBot, edited, date: message.date };
+    if (reaction) view.reaction = reaction;
     if (message.text !== undefined) view.text = message.text;
     if (message.entities?.length) view.entities = message.entities;
     if (message.caption !== undefined) view.caption = message.caption;

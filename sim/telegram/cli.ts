@@ -12,6 +12,8 @@ const { values } = parseArgs({
     /** Share of calls and downloads reset, stalled or left unanswered at random (issue 16), e.g. 0.02. */
     flaky: { type: "string" },
     seed: { type: "string" },
+    /** Messages per group chat per minute before 429 (Telegram's ~20); 0 turns the limit off. */
+    "group-rate": { type: "string" },
   },
 });
 
@@ -27,6 +29,7 @@ const seed = values.seed === undefined ? undefined : Number(values.seed);
 const fake = await startTelegramFake({
   ...(values.port ? { port: Number(values.port) } : {}),
   ...(values.token ? { token: values.token } : {}),
+  ...(values["group-rate"] ? { groupRate: { perWindow: Number(values["group-rate"]) } } : {}),
   ...(webhookUrl ? { webhook: { url: webhookUrl, secret: values.secret ?? "" } } : {}),
   ...(flakyRate ? { flaky: { rate: flakyRate, ...(seed === undefined ? {} : { seed }) } } : {}),
 });

@@ -62,6 +62,7 @@ export async function startTelegramFake(options: TelegramFakeOptions = {}): Prom
     botInfo,
     limits: { downloadBytes: options.downloadLimitBytes ?? 20 * MB, uploadBytes: options.uploadLimitBytes ?? 50 * MB },
     webhook,
+    groupRate: options.groupRate,
   });
   const initialWebhook = () => {
     webhook.config = options.webhook
@@ -233,6 +234,12 @@ export async function startTelegramFake(options: TelegramFakeOptions = {}): Prom
     setChatMember: (chatId, userId, status) => {
       state.members.set(`${chatId}:${userId}`, status);
     },
+    setChatAdmins: (chatId, userIds) => {
+      for (const userId of userIds) state.members.set(`${chatId}:${userId}`, "administrator");
+    },
+    refuseReactions: (chatId) => {
+      state.reactionsRefused.add(chatId);
+    },
     updates: createUpdateBuilders({
       bot: { id: botInfo.id, username: botInfo.username, first_name: botInfo.first_name },
       nextUpdateId: () => nextUpdateId++,
@@ -250,6 +257,8 @@ export async function startTelegramFake(options: TelegramFakeOptions = {}): Prom
       state.openCallbackQueries.clear();
       state.blocked.clear();
       state.members.clear();
+      state.reactionsRefused.clear();
+      state.groupRate.clear();
       state.polling.clear();
       fileDownloads.length = 0;
       initialWebhook();

@@ -1,6 +1,7 @@
 import type { BotCommand, User, UserFromGetMe } from "@grammyjs/types";
 import { ChatStore } from "./chats.js";
 import { FileStore } from "./files.js";
+import { GroupRate } from "./group-rate.js";
 import { PollingQueue } from "./polling.js";
 import type { Params, RecordedFile } from "./types.js";
 import type { WebhookDelivery } from "./webhook.js";
@@ -21,6 +22,10 @@ export interface FakeState {
   blocked: Set<number>;
   /** Group members' statuses set by tests (`setChatMember`), keyed `chatId:userId`; others are "member". */
   members: Map<string, string>;
+  /** Chats where setMessageReaction is refused. */
+  reactionsRefused: Set<number>;
+  /** The per-group message limit (429 when exceeded). */
+  groupRate: GroupRate;
   polling: PollingQueue;
   webhook: WebhookDelivery;
 }
@@ -42,6 +47,7 @@ export function createState(spec: {
   botInfo: UserFromGetMe;
   limits: FakeState["limits"];
   webhook: WebhookDelivery;
+  groupRate?: { perWindow?: number; windowMs?: number };
 }): FakeState {
   const files = new FileStore();
   return {
@@ -60,6 +66,8 @@ export function createState(spec: {
     openCallbackQueries: new Set(),
     blocked: new Set(),
     members: new Map(),
+    reactionsRefused: new Set(),
+    groupRate: new GroupRate(spec.groupRate?.perWindow ?? 20, spec.groupRate?.windowMs ?? 60_000),
     polling: new PollingQueue(),
     webhook: spec.webhook,
   };

@@ -20,6 +20,11 @@ export interface TelegramFakeOptions {
    * seeded (issue 16); off by default. A dropped answer means the call took effect unseen.
    */
   flaky?: FlakyOptions;
+  /**
+   * Telegram's per-group flood limit: messages (sends and edits) per group chat within `windowMs`; one
+   * more is answered 429 with retry_after. Default 20 a minute; `perWindow: 0` turns it off.
+   */
+  groupRate?: { perWindow?: number; windowMs?: number };
 }
 
 /** A file as the fake recorded it from a multipart part: size and hash only, never the bytes. */
@@ -80,6 +85,10 @@ export interface ChatViewMessage {
   photo?: ChatMedia;
   animation?: ChatMedia;
   edited: boolean;
+  /** Unix seconds, as Telegram dates the message. */
+  date?: number;
+  /** The bot's reaction on the message (issue 18). */
+  reaction?: string;
   reply_to_message_id?: number;
   message_thread_id?: number;
   media_group_id?: string;
@@ -89,6 +98,8 @@ export interface ChatView {
   messages: ChatViewMessage[];
   /** sendChatAction calls in order ("upload_video", …). */
   chatActions: string[];
+  /** The bot's live draft while it lasts (sendMessageDraft, private chats only). */
+  draft?: { draft_id: number; text: string };
 }
 
 export interface FileDownload {
@@ -170,6 +181,10 @@ export interface TelegramFake {
   blockBy(chatId: number): void;
   /** Sets a user's status in a group, as getChatMember reports it (default "member"). */
   setChatMember(chatId: number, userId: number, status: "creator" | "administrator" | "member" | "left"): void;
+  /** Makes these users the chat's administrators (getChatMember answers "administrator"). */
+  setChatAdmins(chatId: number, userIds: number[]): void;
+  /** setMessageReaction in that chat is refused, as in a group that does not allow the bot reactions. */
+  refuseReactions(chatId: number): void;
   /** Update builders bound to this fake: message ids follow the chat, media is registered for getFile. */
   updates: UpdateBuilders;
   reset(): void;

@@ -3,6 +3,7 @@ import { describeTimeline, formatTimeline } from "../nemo/draft";
 import { CALLBACK, type ChatActions, type MediaMessage, projectTag } from "../telegram/bot";
 import { t } from "../telegram/messages";
 import { type ChatSender, ChatUnreachableError } from "../telegram/sender";
+import { isPrivateChat, REACTION } from "./chat-progress";
 import type { ChatWork } from "./chat-work";
 import { claimLinkAudience } from "./render-link";
 import type { Origin } from "./state";
@@ -14,6 +15,14 @@ import { messageForError } from "./turn-runner";
  * fails ends in a clear message, never an error in the chat.
  */
 export function createChatActions(work: ChatWork): ChatActions {
+  /** Albums already given their 👀 by this instance (a few recent ones are enough: albums settle in seconds). */
+  const reactedAlbums: string[] = [];
+  const firstOfAlbum = (mediaGroupId: string) => {
+    if (reactedAlbums.includes(mediaGroupId)) return false;
+    reactedAlbums.push(mediaGroupId);
+    if (reactedAlbums.length > 50) reactedAlbums.shift();
+    return true;
+  };
   const quick = async (origin: Origin, body: (sender: ChatSender) => Promise<void>) => {
     const sender = work.senderFor(origin);
     try {
@@ -86,7 +95,15 @@ export function createChatActions(work: ChatWork): ChatActions {
     exportVideo: limited((origin) => quick(origin, async () => work.renders.start(origin))),
     retryRender: limited((origin) => quick(origin, async () => work.renders.start(origin))),
     instruction: (origin, text, options) => work.enqueue(origin, text, options),
-    media: (origin, message: MediaMessage) => quick(origin, async () => work.media.add(origin, message)),
+    media: (origin, message: MediaMessage) =>
+      quick(origin, async () => {
+        // An album gets one 👀 before anything is downloaded or uploaded (its first item addressed to the bot).
+        const addressed = isPrivateChat(origin.chatId) || message.addressed;
+        if (addressed && (message.mediaGroupId === undefined || firstOfAlbum(message.mediaGroupId))) {
+          await work.progress.react(origin, REACTION.seen);
+        }
+        await work.media.add(origin, message);
+      }),
     mediaLinks: (origin, text) => work.media.links(origin, text),
     unsupportedMedia: (origin) =>
       quick(
@@ -174,6 +191,27 @@ export function createChatActions(work: ChatWork): ChatActions {
         await work.session.save({ ...record, language: choice });
         await sender.send(t(choice).languageSet);
       });
+    },
+    stop: async (origin, callbackQueryId, starterId) => {
+      const texts = t(origin.lang);
+      const sender = work.senderFor(origin);
+      // In a group, only the person who started the work or an admin may stop it for everyone.
+      const allowed =
+        isPrivateChat(origin.chatId) ||
+        origin.userId === undefined ||
+        origin.userId === starterId ||
+        (await work.progress.isChatAdmin(origin.chatId, origin.userId));
+      if (!allowed) {
+        await sender.answerCallback(callbackQueryId, texts.progress.notYours);
+        return;
+      }
+      const cancelled = await work.cancelEverything(sender).catch((error) => {
+        if (error instanceof ChatUnreachableError) throw error;
+        work.log("stop", error);
+        return false;
+      });
+      await sender.answerCallback(callbackQueryId, cancelled ? texts.progress.stopped : texts.progress.nothingToStop);
+      if (cancelled) await sender.send(texts.cancelled, { replyTo: origin.messageId });
     },
     retry: async (origin, turnId) => {
       if (!(await work.retryFailedTurn(origin, turnId))) await work.senderFor(origin).send(t(origin.lang).retryExpired);

@@ -1,4 +1,4 @@
-import type { Api, RawApi } from "grammy/web";
+import { type Api, GrammyError, type RawApi } from "grammy/web";
 import type { Config } from "../config";
 import { logEvent } from "../log";
 import type { NemoClient } from "../nemo/client";
@@ -15,8 +15,10 @@ import {
   isTelegramTransportFailure,
 } from "../telegram/sender";
 import { createChatActions } from "./chat-actions";
+import { type ChatProgress, createChatProgress, isPrivateChat } from "./chat-progress";
 import { createExtrasOffers, type ExtrasOffers } from "./extras-offer";
 import type { ChatFlowDeps } from "./flow-deps";
+import { createGroupPace, type GroupPace } from "./group-pace";
 import { createMediaFlow, type MediaFlow } from "./media-flow";
 import { createNemoSession, type NemoSession } from "./nemo-session";
 import { createOutbox, type Outbox } from "./outbox";
@@ -62,6 +64,10 @@ export class ChatWork {
   private readonly turns: TurnQueue;
   /** Answers Telegram did not take after every retry, sent again by the alarm (outbox.ts). */
   private readonly outbox: Outbox;
+  /** Reactions, drafts and the admin check of the Stop button (issue 18). */
+  readonly progress: ChatProgress;
+  /** Keeps a group under Telegram's messages-per-minute limit (issue 18). */
+  private readonly pace: GroupPace;
   private api: Api<RawApi> | undefined;
   private username = "";
   /** Per-user limits per minute (instructions, media, quick actions). */
@@ -78,6 +84,19 @@ export class ChatWork {
       newId: deps.newId,
       requestWake: deps.requestWake,
       senderOnce: (destination) => this.guarded(destination, createChatSender(this.requireApi(), destination)),
+    });
+    this.progress = createChatProgress({
+      config: deps.config,
+      api: () => this.requireApi(),
+      now: deps.now,
+      // Reactions and drafts obey the same rule as sends: a 403 stops everything for the chat.
+      reachable: (call) => this.reachable(deps.chatId, call),
+    });
+    this.pace = createGroupPace({
+      limit: isPrivateChat(deps.chatId) ? 0 : deps.config.GROUP_MESSAGES_PER_MINUTE,
+      windowMs: deps.config.GROUP_RATE_WINDOW_MS,
+      now: deps.now,
+      sleep: deps.sleep,
     });
     this.session = createNemoSession({
       config: deps.config,
@@ -136,6 +155,8 @@ export class ChatWork {
       endings,
       markUnreachable: () => this.markUnreachable(),
       log: (where, error) => this.log(where, error),
+      progress: this.progress,
+      messageRoom: () => this.pace.room(),
     });
   }
 
@@ -244,18 +265,11 @@ export class ChatWork {
 
   /** Any refusal to deliver marks the chat unreachable, so nothing keeps pushing to it. */
   private guarded(origin: Pick<Origin, "chatId" | "threadId">, sender: ChatSender): ChatSender {
-    const guard = async <T>(call: () => Promise<T>): Promise<T> => {
-      if (this.refusedByTelegram) throw new ChatUnreachableError(origin.chatId);
-      try {
-        return await call();
-      } catch (error) {
-        if (error instanceof ChatUnreachableError) await this.markUnreachable();
-        throw error;
-      }
-    };
+    const guard = <T>(call: () => Promise<T>): Promise<T> => this.reachable(origin.chatId, call);
     return {
-      send: (html, options) => guard(() => sender.send(html, options)),
-      edit: (id, html, options) => guard(() => sender.edit(id, html, options)),
+      // Sends and edits count against a group's per-minute limit: they wait for room instead of a 429.
+      send: (html, options) => guard(() => this.pace.paced(() => sender.send(html, options))),
+      edit: (id, html, options) => guard(() => this.pace.paced(() => sender.edit(id, html, options))),
       remove: (id) => guard(() => sender.remove(id)),
       action: (action) => guard(() => sender.action(action)),
       answerCallback: (id, text) => sender.answerCallback(id, text),
@@ -279,6 +293,20 @@ export class ChatWork {
 
   get config(): Config {
     return this.deps.config;
+  }
+
+  /** Any refusal to deliver (403) marks the chat unreachable, so nothing keeps pushing to it. */
+  private async reachable<T>(chatId: number, call: () => Promise<T>): Promise<T> {
+    if (this.refusedByTelegram) throw new ChatUnreachableError(chatId);
+    try {
+      return await call();
+    } catch (error) {
+      const refused =
+        error instanceof ChatUnreachableError || (error instanceof GrammyError && error.error_code === 403);
+      if (!refused) throw error;
+      await this.markUnreachable();
+      throw error instanceof ChatUnreachableError ? error : new ChatUnreachableError(chatId);
+    }
   }
 
   private requireApi(): Api<RawApi> {

@@ -52,6 +52,7 @@ export async function recheckTurn(
     if (turn.statusMessageId !== undefined) await deps.sender.remove(turn.statusMessageId).catch(() => {});
     await deps.sender.send(
       texts.silentTurnReport(formatChanges(changes, lang), suggestNextSteps(after, changes, lang)),
+      { replyTo: turn.origin.messageId },
     );
     return { kind: "done", exportable: isExportable(after) };
   }

@@ -23,6 +23,8 @@ import {
 export const OriginSchema = object({
   chatId: number(),
   messageId: optional(number()),
+  /** The user's own message that asked (also in private chats), for reactions (issue 18). */
+  sourceMessageId: optional(number()),
   userId: optional(number()),
   threadId: optional(number()),
   lang: zEnum(["en", "zh"]),

@@ -52,6 +52,7 @@ export function createTurnEndings(deps: TurnEndingsDeps) {
         return;
       }
       await deps.senderFor(turn.origin).send(texts.whatNext, {
+        replyTo: turn.origin.messageId,
         buttons: nextStepButtons(turn.origin.lang, exportable !== false, deps.offerOpen !== false),
       });
       // AUTO_EXPORT (issue 15): a change ends in its video; its render message, under these buttons, says the

@@ -2,11 +2,13 @@ import type { Api, RawApi } from "grammy/web";
 import type { Config } from "../config";
 import { logEvent } from "../log";
 import { type ChatSender, ChatUnreachableError, isTelegramTransportFailure } from "../telegram/sender";
+import { type ChatProgress, REACTION } from "./chat-progress";
 import { isTransientFailure, type NemoSession } from "./nemo-session";
 import { createRawClipPreview } from "./raw-clip";
 import { recheckTurn, startRecovery } from "./recovery";
 import { type ActiveTurn, KEYS, type Origin } from "./state";
 import type { TurnEndings } from "./turn-endings";
+import { createTurnProgress } from "./turn-progress";
 import { messageForError, runAgentTurn, type TurnOutcome } from "./turn-runner";
 import type { TurnStore } from "./turn-store";
 
@@ -34,6 +36,10 @@ export type TurnLifecycleDeps = {
   log: (where: string, error: unknown) => void;
   /** The chat's Bot API, for the raw clip preview of a generation (issue 14); without it, no preview. */
   api?: () => Api<RawApi>;
+  /** Reactions and drafts (issue 18). */
+  progress: ChatProgress;
+  /** Messages the chat may still send in the current minute (groups); decoration yields to answers. */
+  messageRoom: () => number;
 };
 
 /**
@@ -45,13 +51,19 @@ export function createTurnLifecycle(deps: TurnLifecycleDeps) {
   return {
     async run(turn: ActiveTurn, signal: AbortSignal): Promise<void> {
       const started = deps.now();
+      const sender = deps.senderFor(turn.origin);
+      const progress = createTurnProgress(
+        { config, now: deps.now, sender, chat: deps.progress, room: deps.messageRoom },
+        turn,
+      );
       const outcome: TurnOutcome = await runAgentTurn(
         {
           config,
           session: deps.session,
-          sender: deps.senderFor(turn.origin),
+          sender,
           now: deps.now,
           persist: (next) => turns.saveIfCurrent(next),
+          progress,
           signal,
           ...(deps.api ? { previewClip: createRawClipPreview(deps.api, deps.senderFor) } : {}),
         },
@@ -59,6 +71,9 @@ export function createTurnLifecycle(deps: TurnLifecycleDeps) {
       );
       logEvent(config, "info", { event: "turn", outcome: outcome.kind, ms: deps.now() - started });
       if (signal.aborted) return;
+      // The user's message says how it went: 👌 answered, 😢 failed; a turn in recovery stays 👀.
+      if (outcome.kind === "done") await deps.progress.react(turn.origin, REACTION.done);
+      if (outcome.kind === "stopped") await deps.progress.react(turn.origin, REACTION.failed);
       const latest = (await turns.current()) ?? turn;
       if (outcome.kind === "recover") {
         const recovering = startRecovery(latest, config, deps.now());
@@ -84,6 +99,7 @@ export function createTurnLifecycle(deps: TurnLifecycleDeps) {
         return false;
       }
       await storage.delete(KEYS.turn);
+      await deps.progress.react(turn.origin, outcome.kind === "done" ? REACTION.done : REACTION.failed);
       if (outcome.kind === "done") await deps.endings.finished(turn, [], outcome.exportable);
       else await deps.endings.failed(turn);
       return true;
@@ -111,10 +127,11 @@ export function createTurnLifecycle(deps: TurnLifecycleDeps) {
         return;
       }
       await storage.delete(KEYS.turn);
+      await deps.progress.react(turn.origin, REACTION.failed);
       const sender = deps.senderFor(turn.origin);
       // The "working on it" status would otherwise stay in the chat above the error.
       if (current.statusMessageId !== undefined) await sender.remove(current.statusMessageId).catch(() => {});
-      await sender.send(messageForError(error, turn.origin.lang)).catch(() => {});
+      await sender.send(messageForError(error, turn.origin.lang), { replyTo: turn.origin.messageId }).catch(() => {});
     },
   };
 }

@@ -1,7 +1,9 @@
 import type { QuotaHooks } from "../operator/quota-hooks";
 import { t } from "../telegram/messages";
 import type { ChatSender } from "../telegram/sender";
+import { REACTION } from "./chat-progress";
 import type { MediaFlow } from "./media-flow";
+import { createQueueNotice, type QueueNotice } from "./queue-notice";
 import { startRecovery } from "./recovery";
 import type { RenderFlow } from "./render-flow";
 import { createSerial } from "./serial";
@@ -39,9 +41,11 @@ export class TurnQueue {
   private handlingUpdateId: number | undefined;
   private readonly turns: TurnStore;
   private readonly lifecycle: TurnLifecycle;
+  private readonly notice: QueueNotice;
 
   constructor(private readonly deps: TurnQueueDeps) {
     this.turns = createTurnStore(deps.storage);
+    this.notice = createQueueNotice(deps);
     this.lifecycle = createTurnLifecycle({ ...deps, turns: this.turns });
   }
 
@@ -70,6 +74,9 @@ export class TurnQueue {
       queuedAt: this.deps.now(),
       ...(options.oneShot || options.wantsVideo ? { oneShot: true } : {}),
     };
+    // An instant sign of life on the user's message, before anything slower (storage, NemoVideo). A request
+    // the full queue turns away gets 😢 below, beside the message that says so.
+    await this.deps.progress.react(origin, REACTION.seen);
     const sourceUpdate = this.handlingUpdateId;
     const placed = await this.serially(async () => {
       const queued = (await this.deps.storage.get<number[]>(QUEUED_UPDATES_KEY)) ?? [];
@@ -87,11 +94,12 @@ export class TurnQueue {
     if ("again" in placed) return;
     const sender = this.deps.senderFor(origin);
     if (placed.full) {
+      await this.deps.progress.react(origin, REACTION.failed);
       await sender.send(t(origin.lang).queueFull, { replyTo: origin.messageId });
       return;
     }
     if (placed.holding) {
-      await sender.send(t(origin.lang).queued(placed.position), { replyTo: origin.messageId });
+      await this.notice.queued(origin, placed.position);
       await this.deps.requestWake(this.deps.now() + this.deps.config.WATCHDOG_INTERVAL_MS);
       return;
     }
@@ -164,6 +172,8 @@ export class TurnQueue {
       await this.deps.storage.put(KEYS.queue, []);
       await this.deps.storage.delete(KEYS.turn);
     });
+    // The next queue gets its own notice, not an edit of one far up the chat.
+    await this.notice.ended();
   }
 
   /** Aborts the running turn and drops it and the queue; `alongside` lands in the queue's write. */
@@ -199,6 +209,7 @@ export class TurnQueue {
     const queue = await this.turns.queue();
     const next = queue.shift();
     if (!next) return;
+    if (queue.length === 0) await this.notice.ended();
     const turn: ActiveTurn = { ...next, startedAt: this.deps.now(), phase: "starting", sawText: false };
     await this.deps.storage.put({ [KEYS.queue]: queue, [KEYS.turn]: turn });
     this.launch(turn);

@@ -22,6 +22,7 @@ import { AnonymousTokensExhaustedError, OwnTokenNeededError, OwnTokenRefusedErro
 import type { NemoSession } from "./nemo-session";
 import { type RawClipPreview, rawClipUrl, rawDraftOf } from "./raw-clip";
 import type { ActiveTurn } from "./state";
+import type { TurnProgress } from "./turn-progress";
 
 export type TurnDeps = {
   config: Config;
@@ -30,6 +31,8 @@ export type TurnDeps = {
   now: () => number;
   /** Persists the turn's progress so an evicted object can resume from it. */
   persist: (turn: ActiveTurn) => Promise<void>;
+  /** What the turn shows while it runs: status with its Stop button, drafts, throttled edits. */
+  progress: TurnProgress;
   signal?: AbortSignal;
   /** Sends a generation's raw clip into the chat as soon as it exists (issue 14). */
   previewClip?: RawClipPreview;
@@ -48,7 +51,7 @@ export type TurnOutcome =
  * work and charges credits twice).
  */
 export async function runAgentTurn(deps: TurnDeps, initial: ActiveTurn): Promise<TurnOutcome> {
-  const { config, session, sender, now } = deps;
+  const { config, session, sender, now, progress } = deps;
   const lang = initial.origin.lang;
   const texts = t(lang);
   let turn = initial;
@@ -58,12 +61,8 @@ export async function runAgentTurn(deps: TurnDeps, initial: ActiveTurn): Promise
   };
 
   // Decoration: a status or chat action Telegram does not take is skipped, the turn goes on (issue 16).
-  if (turn.statusMessageId === undefined) {
-    const statusMessageId = await decoration(config, "turn_status", () =>
-      sender.send(texts.working, { replyTo: turn.origin.messageId, kind: "status" }),
-    );
-    if (statusMessageId !== undefined) await save({ statusMessageId });
-  }
+  const statusMessageId = await decoration(config, "turn_status", () => progress.open());
+  if (turn.statusMessageId === undefined && statusMessageId !== undefined) await save({ statusMessageId });
   await decoration(config, "chat_action", () => sender.action("typing"));
 
   if (turn.snapshot === undefined) {
@@ -90,7 +89,6 @@ export async function runAgentTurn(deps: TurnDeps, initial: ActiveTurn): Promise
     }
   };
   let stage = texts.working;
-  let lastStatusAt = now();
   let lastMeaningfulAt = now();
   const controller = new AbortController();
   const abortFromOutside = () => controller.abort();
@@ -107,13 +105,9 @@ export async function runAgentTurn(deps: TurnDeps, initial: ActiveTurn): Promise
       } else if (now() - lastMeaningfulAt > config.HEARTBEAT_ONLY_TIMEOUT_MS) {
         abortReason = "heartbeats";
         controller.abort();
-      } else if (now() - lastStatusAt >= config.STILL_WORKING_INTERVAL_MS && turn.statusMessageId !== undefined) {
-        lastStatusAt = now();
-        // One after the other: after a refused edit (403) the chat action must not be attempted too.
-        void sender
-          .edit(turn.statusMessageId, `${stage}\n${texts.stillWorking(elapsed)}`)
-          .then(() => sender.action("typing"))
-          .catch(() => {});
+      } else {
+        // Keeps a private chat's draft alive and folds "still working" into the status.
+        void progress.tick(elapsed).catch(() => {});
       }
     },
     Math.max(25, Math.min(config.STILL_WORKING_INTERVAL_MS, 5_000) / 4),
@@ -133,10 +127,9 @@ export async function runAgentTurn(deps: TurnDeps, initial: ActiveTurn): Promise
         lastMeaningfulAt = now();
         if (event.kind === "tool_call") {
           const next = texts.stageForTool(event.name);
-          if (next !== stage && turn.statusMessageId !== undefined) {
+          if (next !== stage) {
             stage = next;
-            lastStatusAt = now();
-            await decoration(config, "turn_status", () => sender.edit(turn.statusMessageId as number, stage));
+            await progress.stage(stage);
           }
           await decoration(config, "chat_action", () =>
             sender.action(/video|seedance/i.test(event.name) ? "upload_video" : "typing"),
@@ -144,21 +137,24 @@ export async function runAgentTurn(deps: TurnDeps, initial: ActiveTurn): Promise
         } else if (event.kind === "tool_result") {
           sawToolResult = true;
           if (isGenerationTool(event.name)) await generated(event.result);
+        } else if (event.kind === "partial") {
+          await progress.partial(event.text);
         } else if (event.kind === "text") {
+          progress.textSent();
           // "I encountered a temporary issue" after normal output is noise, not an error (§4.4).
           const trailing = mentionsTemporaryIssue(event.text) && (turn.sawText || sawToolResult);
           const translated = translateAgentText(trailing ? "" : withoutTemporaryIssue(event.text));
           for (const action of translated.actions) actions.add(action);
           if (translated.text.trim()) {
-            // In groups the first answer quotes the message that asked, so members see whom it answers.
-            const replyTo = turn.sawText ? undefined : turn.origin.messageId;
+            // In groups every answer quotes the message that asked, so members see whom it answers.
+            const replyTo = turn.origin.messageId;
             for (const [index, chunk] of splitMessage(texts.agentText(translated.text)).entries()) {
               await sender.send(chunk, index === 0 && replyTo !== undefined ? { replyTo } : {});
             }
             if (!turn.sawText) await save({ sawText: true });
           }
         } else if (event.kind === "error") {
-          await sender.send(texts.backendError);
+          await sender.send(texts.backendError, { replyTo: turn.origin.messageId });
           if (!turn.sawText) await save({ sawText: true });
         }
       }
@@ -169,7 +165,11 @@ export async function runAgentTurn(deps: TurnDeps, initial: ActiveTurn): Promise
       await clearStatus(deps, turn);
       return { kind: "stopped" };
     }
-    if (deps.signal?.aborted) return { kind: "stopped" };
+    if (deps.signal?.aborted) {
+      // Stopped (/cancel, Stop) before the status id was stored: the runner knows it, so it removes it.
+      await clearStatus(deps, turn);
+      return { kind: "stopped" };
+    }
     const reachedAgent =
       turn.phase === "streaming" &&
       (controller.signal.aborted ||
@@ -185,9 +185,10 @@ export async function runAgentTurn(deps: TurnDeps, initial: ActiveTurn): Promise
       return { kind: "recover" };
     }
     await clearStatus(deps, turn);
-    await sender.send(messageForError(error, lang));
+    await sender.send(messageForError(error, lang), { replyTo: turn.origin.messageId });
     return { kind: "stopped" };
   } finally {
+    progress.close();
     clearInterval(watchdog);
     deps.signal?.removeEventListener("abort", abortFromOutside);
   }
@@ -201,6 +202,7 @@ export async function runAgentTurn(deps: TurnDeps, initial: ActiveTurn): Promise
     const extras = extrasOf(turn, after);
     await sender.send(
       texts.silentTurnReport(formatChanges(changes, lang), suggestNextSteps(after.draft, changes, lang)),
+      { replyTo: turn.origin.messageId },
     );
     await clearStatus(deps, turn);
     return {

@@ -11,6 +11,8 @@ import { redact } from "./errors";
 /** One thing the agent did during a turn. `heartbeat` only proves the connection is alive. */
 export type AgentEvent =
   | { kind: "text"; text: string }
+  /** A fragment of text still being written (ADK `partial: true`); the full text follows as `text`. */
+  | { kind: "partial"; text: string }
   | { kind: "tool_call"; name: string; args?: unknown }
   | { kind: "tool_result"; name: string; result?: unknown }
   | { kind: "heartbeat" }
@@ -95,8 +97,18 @@ function adkEvents(json: unknown, secrets: ReadonlyArray<string | undefined>): A
   // `{"error": "…"}` is how ADK's /run_sse reports an exception thrown mid-stream.
   if (typeof e.error === "string") events.push({ kind: "error", message: redact(e.error, secrets) });
   if (e.errorMessage) events.push({ kind: "error", message: redact(e.errorMessage, secrets) });
-  // Partial events are token-level previews repeated by the final event; user events echo our own message.
-  if (e.partial === true || e.author === "user") return events;
+  // User events echo our own message.
+  if (e.author === "user") return events;
+  // Partial events are token-level previews repeated by the final event: shown live, never as an answer.
+  if (e.partial === true) {
+    for (const raw of e.content?.parts ?? []) {
+      const part = AdkPartSchema.safeParse(raw);
+      if (part.success && part.data.text && part.data.thought !== true) {
+        events.push({ kind: "partial", text: part.data.text });
+      }
+    }
+    return events;
+  }
   for (const raw of e.content?.parts ?? []) {
     const part = AdkPartSchema.safeParse(raw);
     if (!part.success) continue;

@@ -37,6 +37,8 @@ export interface ChatActions {
   tokenReply(origin: Origin, text: string, messageId: number): Promise<boolean>;
   /** The bot joined a group: greet once, explaining how to address it. */
   addedToGroup(origin: Origin, botUsername: string): Promise<void>;
+  /** The Stop button (issue 18): does what /cancel does; answers the press itself (it may refuse). */
+  stop(origin: Origin, callbackQueryId: string, starterId: number | undefined): Promise<void>;
   /** Blocked, kicked or left: stop all work and every message to this chat. */
   removedFromChat(): Promise<void>;
   /** Unblocked in a private chat (or re-added to a channel): messages may flow again. */
@@ -72,6 +74,8 @@ export const CALLBACK = {
   retryRender: "x:render:retry",
   language: (lang: Lang) => `x:lang:${lang}`,
   extras: (choice: "keep" | "remove", offerId: string) => `x:extras:${choice}:${offerId}`,
+  /** Stop the running turn or render (issue 18); names who started it, who may stop it in a group. */
+  stop: (starterId: number | undefined) => `x:stop:${starterId ?? "-"}`,
 } as const;
 
 /** A short tag of a project for callback data (≤ 64 bytes in all): the tail of its session id. */
@@ -108,6 +112,7 @@ export function createBot(config: Config, botInfo: UserFromGetMe, actions: ChatA
     return {
       chatId: chat.id,
       messageId: chat.type === "private" ? undefined : messageId,
+      sourceMessageId: ctx.callbackQuery ? undefined : messageId,
       userId,
       threadId:
         message?.is_topic_message === true && typeof message.message_thread_id === "number"
@@ -142,6 +147,8 @@ export function createBot(config: Config, botInfo: UserFromGetMe, actions: ChatA
       return;
     }
     const origin = await originOf(ctx);
+    const stop = /^x:stop:(-?\d+|-)$/.exec(data);
+    if (stop) return actions.stop(origin, ctx.callbackQuery.id, stop[1] === "-" ? undefined : Number(stop[1]));
     const run = callbackAction(data, origin, actions);
     // Telegram shows a spinner until the query is answered, so every press is answered first; a button
     // this version does not know (an old layout) says so instead of failing.

@@ -381,6 +381,19 @@ const en = {
     updated: "The project was updated in ways I can't list here — /status shows the timeline.",
   },
   // end issue 14
+  // --- issue 18: progress people can see ---
+  progress: {
+    stop: "⏹ Stop",
+    /** The live draft of a private chat: the stage, the time so far and the answer as it is written. */
+    draft: (stage: string, elapsedMs: number, partial: string) =>
+      [`${stage} · ${elapsedText(elapsedMs, "en")}`, partial].filter(Boolean).join("\n\n"),
+    stopped: "Stopped",
+    nothingToStop: "Nothing is running any more",
+    notYours: "Only the person who asked (or a group admin) can stop this",
+    /** Several waiting requests in a group share one notice, edited as the queue changes. */
+    queuedMany: (waiting: number) =>
+      `🕒 ${num(waiting)} ${waiting === 1 ? "request is" : "requests are"} queued — I'll answer each in turn, quoting it.`,
+  },
   operator: operatorMessages.en,
 };
 
@@ -667,10 +680,29 @@ const zh: Messages = {
     updated: "项目已更新，但具体改动无法在这里列出 — 发送 /status 查看时间线。",
   },
   // end issue 14
+  // --- issue 18: progress people can see ---
+  progress: {
+    stop: "⏹ 停止",
+    draft: (stage: string, elapsedMs: number, partial: string) =>
+      [`${stage} · ${elapsedText(elapsedMs, "zh")}`, partial].filter(Boolean).join("\n\n"),
+    stopped: "已停止",
+    nothingToStop: "已经没有正在进行的任务",
+    notYours: "只有发起请求的人（或群管理员）可以停止",
+    queuedMany: (waiting: number) => `🕒 ${num(waiting)} 个请求正在排队 — 我会按顺序逐个回复（引用原消息）。`,
+  },
   operator: operatorMessages.zh,
 };
 
 const MESSAGES: Record<Lang, Messages> = { en, zh };
+
+/** Elapsed time for a live draft (issue 18): seconds under a minute, then minutes and seconds. */
+function elapsedText(ms: number, lang: Lang): string {
+  const seconds = Math.max(0, Math.floor(ms / 1000));
+  const m = Math.floor(seconds / 60);
+  const s = seconds % 60;
+  if (lang === "zh") return m > 0 ? `${m} 分 ${s} 秒` : `${s} 秒`;
+  return m > 0 ? `${m} min ${s} s` : `${s} s`;
+}
 
 /** The texts for one language. */
 export function t(lang: Lang): Messages {

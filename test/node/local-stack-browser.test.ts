@@ -25,6 +25,7 @@ if (!hasChromium && !inCi) {
 
 const CAPTION = "turn my photos into a 30-second TikTok with trending music and captions";
 const SCREENSHOT = resolve("test-results/web-chat.png");
+const PROGRESS_SCREENSHOT = resolve("test-results/web-chat-progress.png");
 /** Waits shrunk so the whole conversation takes seconds, not minutes. */
 const FAST_WAITS = {
   RENDER_POLL_INTERVAL_MS: "400",
@@ -229,4 +230,45 @@ describe.skipIf(!hasChromium && !inCi)("the local web chat in Chromium", () => {
     const sent = group.messages.find((m) => m.text === "@nemo_test_bot make it bigger");
     expect(sent?.entities).toEqual([{ type: "mention", offset: 0, length: 14 }]);
   }, 20_000);
+
+  it("shows the bot's reaction, its live draft as a grey bubble and the Stop button while a turn runs", async () => {
+    if (!stack) throw new Error("the stack did not start");
+    await page.click("#tab-private");
+    await expect.poll(() => page.locator("#chat-title").innerText()).toBe("Nemo");
+    const adk = (text: string, partial = false) => ({
+      author: "nemo_agent",
+      ...(partial ? { partial: true } : {}),
+      content: { role: "model", parts: [{ text }] },
+    });
+    // A slow answer written in three pieces (simulated ms, time-scaled 0.02): about 6 s in all. Scripted for
+    // the private chat's project (the one the album made), not the group's.
+    const sessionId = stack.nemo.sessions().find((id) => stack?.nemo.session(id)?.turns.includes(CAPTION));
+    expect(sessionId).toBeDefined();
+    stack.nemo.scriptTurn({
+      sessionId,
+      events: [
+        { delayMs: 50_000, event: adk("Here is the plan: ", true) },
+        { delayMs: 75_000, event: adk("a bright opening, three quick cuts, ", true) },
+        { delayMs: 75_000, event: adk("and a calm ending.", true) },
+        { delayMs: 100_000, event: adk("Here is the plan: a bright opening, three quick cuts, and a calm ending.") },
+      ],
+    });
+    await page.fill("#text", "plan a video for me");
+    await page.keyboard.press("Enter");
+    try {
+      await expect.poll(() => page.locator(".row.out .reaction").last().innerText(), { timeout: 10_000 }).toBe("👀");
+      await expect
+        .poll(() => page.locator(".row.draft .text").innerText(), { timeout: 10_000 })
+        .toContain("a bright opening");
+      await expect.poll(() => page.locator(".kb-button", { hasText: "Stop" }).count()).toBeGreaterThan(0);
+      await mkdir("test-results", { recursive: true });
+      await page.screenshot({ path: PROGRESS_SCREENSHOT, fullPage: false });
+      // The real message replaces the draft, the reaction turns 👌 and the Stop button goes away.
+      await expect.poll(() => page.locator(".row.draft").count(), { timeout: 15_000 }).toBe(0);
+      await expect.poll(() => page.locator(".row.out .reaction").last().innerText(), { timeout: 10_000 }).toBe("👌");
+      await expect.poll(() => page.locator(".kb-button", { hasText: "Stop" }).count()).toBe(0);
+    } finally {
+      if (process.env.WEB_CHAT_DEBUG) console.log(output.join("\n"));
+    }
+  }, 40_000);
 });

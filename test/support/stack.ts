@@ -23,6 +23,11 @@ export const FAST_WAITS = {
   TRANSFER_RETRY_DELAYS_MS: "50,200",
   NEMO_READ_RETRY_DELAYS_MS: "25,100",
   OUTBOX_RETRY_MS: "500",
+  // issue 18: a group's message "minute" shrunk to 6 s (the fake's limit below uses the same window).
+  GROUP_RATE_WINDOW_MS: "6000",
+  GROUP_STATUS_EDIT_MS: "300",
+  DRAFT_REFRESH_MS: "1000",
+  DRAFT_MIN_INTERVAL_MS: "200",
 };
 
 export type StackOptions = {
@@ -52,7 +57,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   // Enough credits for long conversations at the spec's costs (~100 a generation, ~50 an edit); tests
   // about running out set the balance themselves.
   const nemo = await startNemoSim({ timeScale: 0.01, initialCredits: 10_000, ...options.nemo });
-  const telegram = await startTelegramFake({ ...options.telegram });
+  const telegram = await startTelegramFake({
+    groupRate: { windowMs: Number(FAST_WAITS.GROUP_RATE_WINDOW_MS) },
+    ...options.telegram,
+  });
   const persistRoot = `${process.cwd()}/dist/e2e-state/${Date.now()}-${Math.random().toString(36).slice(2)}`;
   const makeMiniflare = () =>
     new Miniflare({

@@ -23,6 +23,9 @@ const SAMPLES: Record<string, unknown[]> = {
   "draftFields.items": [3],
   "draftFields.settings": [2],
   "draftFields.clips": [3],
+  // issue 18: the live draft is sent as plain text (no parse_mode); its sample holds no markup.
+  "progress.draft": ["🎬 Generating the video…", 75_000, "Adding a title"],
+  "progress.queuedMany": [3],
   timeline: [EVIL],
   silentTurnReport: [EVIL, [EVIL, "Export the video"]],
   outOfCredits: [{ registerUrl: URL_EVIL }],

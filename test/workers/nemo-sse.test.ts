@@ -75,7 +75,7 @@ const ADK = [
 
 const ADK_EVENTS: AgentEvent[] = [
   HEARTBEAT, // the user's own message, echoed
-  HEARTBEAT, // a partial preview
+  { kind: "partial", text: "Add" }, // a partial preview: shown live in a draft, never as an answer
   { kind: "text", text: "Adding a title ✨" },
   { kind: "tool_call", name: "edit_multitrack", args: { op: "add_title", text: "Hello" } },
   HEARTBEAT,
