@@ -7,13 +7,7 @@ import type { ChatStore } from "../store/chat-record";
 import type { ChatActions } from "../telegram/bot";
 import { isChatAdmin } from "../telegram/chat-admins";
 import { type Lang, langFromCode, t } from "../telegram/messages";
-import {
-  answerPolicy,
-  type ChatSender,
-  ChatUnreachableError,
-  createChatSender,
-  isTelegramTransportFailure,
-} from "../telegram/sender";
+import { answerPolicy, type ChatSender, ChatUnreachableError, createChatSender } from "../telegram/sender";
 import { createChatActions } from "./chat-actions";
 import { type ChatProgress, createChatProgress, isPrivateChat } from "./chat-progress";
 import { createExtrasOffers, type ExtrasOffers } from "./extras-offer";
@@ -239,28 +233,12 @@ export class ChatWork {
     await this.outbox.clear();
   }
 
-  /**
-   * The chat's sender: answers are retried in place (ANSWER_RETRY_DELAYS_MS), and one that still fails in
-   * transport is kept in the outbox for the alarm and reported as sent (message id 0), so the work that
-   * produced it goes on instead of ending with the answer lost.
-   */
+  /** The chat's sender: answers retried in place (ANSWER_RETRY_DELAYS_MS), then kept in the outbox. */
   senderFor(origin: Pick<Origin, "chatId" | "threadId">): ChatSender {
     const destination = { chatId: origin.chatId, threadId: origin.threadId };
     const policy = answerPolicy(this.deps.config, this.deps.sleep, origin.chatId);
     const sender = this.guarded(destination, createChatSender(this.requireApi(), destination, policy));
-    return {
-      ...sender,
-      send: async (html, options = {}) => {
-        try {
-          return await sender.send(html, options);
-        } catch (error) {
-          if (options.kind === "status" || !isTelegramTransportFailure(error)) throw error;
-          const { buttons, replyTo } = options;
-          await this.outbox.keep({ html, destination, ...(buttons ? { buttons } : {}), replyTo });
-          return DEFERRED_MESSAGE_ID;
-        }
-      },
-    };
+    return this.outbox.deferring(sender, destination);
   }
 
   /** Any refusal to deliver marks the chat unreachable, so nothing keeps pushing to it. */
@@ -382,9 +360,6 @@ function reachableAgain(update: Record<string, unknown>): boolean {
   const status = member?.new_chat_member?.status;
   return status === "member" || status === "administrator";
 }
-
-/** The message id `send` reports for an answer kept in the outbox: no message exists yet. */
-export const DEFERRED_MESSAGE_ID = 0;
 
 export type { NemoClient };
 export type ChatFlags = { unreachable?: boolean; greeted?: boolean };

@@ -37,6 +37,9 @@ export type UndeliveredAnswer = {
   buttons?: InlineKeyboardMarkup;
 };
 
+/** The message id `send` reports for an answer kept in the outbox: no message exists yet. */
+export const DEFERRED_MESSAGE_ID = 0;
+
 export type OutboxDeps = {
   config: Pick<Config, "OUTBOX_RETRY_MS" | "OUTBOX_MAX_AGE_MS" | "LOG_LEVEL">;
   storage: DurableObjectStorage;
@@ -112,22 +115,44 @@ export function createOutbox(deps: OutboxDeps) {
     if (head) await deps.requestWake(head.nextAt);
   }
 
+  async function keep(answer: UndeliveredAnswer): Promise<void> {
+    const entry = {
+      id: deps.newId(),
+      html: answer.html,
+      destination: { chatId: answer.destination.chatId, threadId: answer.destination.threadId },
+      ...(answer.replyTo === undefined ? {} : { replyTo: answer.replyTo }),
+      ...(answer.buttons ? { buttons: answer.buttons as unknown as Record<string, unknown> } : {}),
+      firstAt: now(),
+      attempts: 0,
+      nextAt: now() + config.OUTBOX_RETRY_MS,
+    };
+    await serially(async () => storage.put(OUTBOX_KEY, [...(await read()), entry]));
+    logEvent(config, "warn", { event: "outbox", chat: entry.destination.chatId, outcome: "kept", attempts: 0 });
+    await deps.requestWake(entry.nextAt);
+  }
+
   return {
     /** Keeps an answer every retry failed for; the alarm sends it after OUTBOX_RETRY_MS. */
-    async keep(answer: UndeliveredAnswer): Promise<void> {
-      const entry = {
-        id: deps.newId(),
-        html: answer.html,
-        destination: { chatId: answer.destination.chatId, threadId: answer.destination.threadId },
-        ...(answer.replyTo === undefined ? {} : { replyTo: answer.replyTo }),
-        ...(answer.buttons ? { buttons: answer.buttons as unknown as Record<string, unknown> } : {}),
-        firstAt: now(),
-        attempts: 0,
-        nextAt: now() + config.OUTBOX_RETRY_MS,
+    keep,
+    /**
+     * `sender` whose answers, when they still fail in transport after its own retries, are kept here and
+     * reported as sent (DEFERRED_MESSAGE_ID), so the work that produced them goes on instead of ending with
+     * the answer lost. Status messages are not kept: they are decoration.
+     */
+    deferring(sender: ChatSender, destination: Destination): ChatSender {
+      return {
+        ...sender,
+        send: async (html, options = {}) => {
+          try {
+            return await sender.send(html, options);
+          } catch (error) {
+            if (options.kind === "status" || !isTelegramTransportFailure(error)) throw error;
+            const { buttons, replyTo } = options;
+            await keep({ html, destination, ...(buttons ? { buttons } : {}), replyTo });
+            return DEFERRED_MESSAGE_ID;
+          }
+        },
       };
-      await serially(async () => storage.put(OUTBOX_KEY, [...(await read()), entry]));
-      logEvent(config, "warn", { event: "outbox", chat: entry.destination.chatId, outcome: "kept", attempts: 0 });
-      await deps.requestWake(entry.nextAt);
     },
     /** Sends the answers that are due, oldest first; one flush at a time per instance. */
     flush(): Promise<void> {

@@ -86,8 +86,9 @@ describe("soak: 50 full conversations over 2% flaky connections on both sides", 
     expect(sentTwice, "instructions sent to the agent twice").toEqual([]);
     expect(videosTwice, "renders delivered twice").toEqual([]);
     expect(repeated / texts.length, "share of texts posted twice").toBeLessThanOrEqual(0.01);
-    // Most people end the conversation with both their videos: a lost turn is answered with a failure.
-    expect(videos.length).toBeGreaterThanOrEqual(CHATS * 2 * 0.9);
+    // Most people end the conversation with both their videos (94–99 of 100 in the runs so far): a turn
+    // whose /run_sse was cut before it reached the agent is answered with a failure and its Retry button.
+    expect(videos.length).toBeGreaterThanOrEqual(CHATS * 2 * 0.85);
   }, 240_000);
 });
 

@@ -172,6 +172,17 @@ describe("the outbox of undelivered answers", () => {
     expect(sent.map((entry) => entry.html)).toEqual(["first", "second"]);
   });
 
+  it("an answer still lost after the sender's retries is kept, not thrown; a lost status is thrown", async () => {
+    const { outbox, sent, advance } = outboxWith([]);
+    const failing = { send: lost } as unknown as ChatSender;
+    const sender = outbox.deferring(failing, { chatId: 7 });
+    expect(await sender.send("your timeline", { replyTo: 9 })).toBe(0);
+    await expect(sender.send("🤖 Working on it…", { kind: "status" })).rejects.toBeInstanceOf(HttpError);
+    advance(100);
+    await outbox.flush();
+    expect(sent).toEqual([{ html: "your timeline", replyTo: 9 }]);
+  });
+
   it("a refusal found by the outbox's own send can clear the outbox without waiting for itself", async () => {
     let box: ReturnType<typeof outboxWith> | undefined;
     box = outboxWith([
