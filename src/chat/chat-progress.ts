@@ -1,7 +1,7 @@
 import { type Api, GrammyError, type RawApi } from "grammy/web";
 import type { Config } from "../config";
 import { isChatAdmin } from "../telegram/chat-admins";
-import { cosmetic } from "./cosmetic";
+import { cosmetic, decoration, skipLogged } from "../telegram/sender";
 import type { Origin } from "./state";
 
 /** Reactions from Telegram's fixed list: seen, done, failed. */
@@ -32,18 +32,22 @@ export function createChatProgress(deps: {
       if (messageId === undefined || reactionsRefused || shown.get(messageId) === emoji) return;
       shown.set(messageId, emoji);
       if (shown.size > 100) shown.delete(shown.keys().next().value as number);
-      const error = await cosmetic(deps.config, "reaction", () =>
-        deps.reachable(() => deps.api().setMessageReaction(origin.chatId, messageId, [{ type: "emoji", emoji }])),
+      const logSkipped = skipLogged(deps.config, "reaction");
+      await cosmetic(
+        () => deps.reachable(() => deps.api().setMessageReaction(origin.chatId, messageId, [{ type: "emoji", emoji }])),
+        (error) => {
+          logSkipped(error);
+          // Refused once (no permission, an old message): the chat is spared further attempts. A network
+          // blip is not a refusal.
+          if (error instanceof GrammyError && error.error_code === 400) reactionsRefused = true;
+        },
       );
-      // Refused once (no permission, an old message): the chat is spared further attempts. A network blip
-      // is not a refusal.
-      if (error instanceof GrammyError && error.error_code === 400) reactionsRefused = true;
     },
 
     /** Sends a private chat's live draft; plain text, so no outside string can become markup. */
     async draft(origin: Origin, draftId: number, text: string): Promise<void> {
       const thread = origin.threadId === undefined ? {} : { message_thread_id: origin.threadId };
-      await cosmetic(deps.config, "draft", () =>
+      await decoration(deps.config, "draft", () =>
         deps.reachable(() => deps.api().sendMessageDraft(origin.chatId, draftId, text, thread)),
       );
     },

@@ -1,8 +1,8 @@
 import type { Config } from "../config";
 import { t } from "../telegram/messages";
 import type { ChatSender } from "../telegram/sender";
+import { decoration } from "../telegram/sender";
 import { isPrivateChat } from "./chat-progress";
-import { cosmetic } from "./cosmetic";
 import type { Origin } from "./state";
 
 /** The group's one queue message while a queue lasts: `waiting` is the queue's length at the last change. */
@@ -34,7 +34,7 @@ export function createQueueNotice(deps: {
     if (!next) return;
     lastEditAt = deps.now();
     const text = t(next.origin.lang).progress.queuedMany(next.notice.waiting);
-    await cosmetic(deps.config, "queue_notice", () => deps.senderFor(next.origin).edit(next.notice.messageId, text));
+    await decoration(deps.config, "queue_notice", () => deps.senderFor(next.origin).edit(next.notice.messageId, text));
   };
 
   return {

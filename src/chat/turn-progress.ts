@@ -4,8 +4,8 @@ import { fnv1a } from "../shared/fnv";
 import { CALLBACK } from "../telegram/bot";
 import { t } from "../telegram/messages";
 import type { ChatSender } from "../telegram/sender";
+import { decoration } from "../telegram/sender";
 import { type ChatProgress, isPrivateChat } from "./chat-progress";
-import { cosmetic } from "./cosmetic";
 import type { Origin } from "./state";
 
 /** Keeps a live draft readable: the end of a long answer is what is being written. */
@@ -81,7 +81,7 @@ export function createTurnProgress(
     lastEditAt = now();
     shownText = text;
     const id = statusMessageId;
-    await cosmetic(config, "status_edit", () => sender.edit(id, text, { buttons }));
+    await decoration(config, "status_edit", () => sender.edit(id, text, { buttons }));
   };
   const editStatus = async (text: string) => {
     pendingEdit = text;
