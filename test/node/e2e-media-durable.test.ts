@@ -29,7 +29,8 @@ describe("media across restarts", () => {
     const restartedAt = Date.now();
     await stack.restartWorker();
     expect(nemo.requests.filter((request) => request.endpoint === "upload" && request.at < restartedAt)).toEqual([]);
-    await until(() => chat.runs().length === 1, 20_000, "the caption's turn");
+    // The simulator records a request on arrival and its body once read: wait for both.
+    await until(() => chat.runs().length === 1 && chat.runs()[0]?.text !== "", 20_000, "the caption's turn");
     expect(uploads(chat)).toHaveLength(3);
     expect(chat.runs().map((run) => run.text)).toEqual([caption]);
     expect(chat.calls("sendMessage").filter((call) => /Uploading/.test(textOf(call)))).toHaveLength(1);
