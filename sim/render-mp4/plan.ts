@@ -1,3 +1,4 @@
+import { tidyDraft } from "../nemo/drift";
 import type { Draft } from "../nemo/types";
 import { colourOf, fontSizeOf, metaOf, positionOf, textOf, timingOf, trackTypeOf, volumeOf } from "./draft-fields";
 import type { Music } from "./music";
@@ -31,7 +32,9 @@ const nameOf = (value: unknown): string | undefined => {
  * else a colour card named after it), every text-track segment as a timed caption with its own colour, size
  * and position, and every audio-track segment as background music at its volume.
  */
-export function planFromDraft(draft: Draft | undefined, lookup: ImageLookup): RenderSpec {
+export function planFromDraft(submitted: Draft | undefined, lookup: ImageLookup): RenderSpec {
+  // Drafts arrive as the state sent them, drifted types and word track types included (sim/nemo/drift.ts).
+  const draft = submitted === undefined ? undefined : tidyDraft(submitted);
   const tracks: Track[] = Array.isArray(draft?.t) ? draft.t : [];
   const title = typeof draft?.m?.title === "string" ? draft.m.title : undefined;
   const ofType = (tt: number) => tracks.filter((track) => trackTypeOf(track) === tt);
