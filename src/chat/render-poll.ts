@@ -1,12 +1,14 @@
 import { logEvent } from "../log";
 import { NemoError, NemoHttpError, NemoSchemaError, NemoTransportError } from "../nemo/errors";
 import type { RenderStatus } from "../nemo/schemas";
+import { decoration } from "../telegram/sender";
 import { logRenderError, type RenderContext, sendRenderFailed } from "./render-context";
 import { outputOf } from "./render-jobs";
 import { endRender, limitAt, limitReached } from "./render-limits";
 import { progressText, shouldEdit } from "./render-progress";
 import { estimateRenderMs, nextPollDelay } from "./render-schedule";
 import type { RenderJob } from "./state";
+import { stopButtons } from "./turn-progress";
 
 /** Progress the docs give for a render just submitted (nemo-api.md §9), when the submit did not say. */
 export const SUBMIT_PROGRESS = 5;
@@ -138,9 +140,10 @@ export function createRenderPoll(ctx: RenderContext) {
       shownProgress: text,
       shownAt: now(),
     }));
-    await ctx
-      .senderFor(job.origin)
-      .edit(job.statusMessageId, text)
-      .catch(() => {});
+    // The Stop button stays while the render runs (an edit without it would remove it).
+    const id = job.statusMessageId;
+    await decoration(ctx.config, "render_progress", () =>
+      ctx.senderFor(job.origin).edit(id, text, { buttons: stopButtons(job.origin) }),
+    );
   }
 }

@@ -2,6 +2,7 @@ import { logEvent } from "../log";
 import type { DraftLike } from "../nemo/draft";
 import { NemoExportBlockedError, NemoHttpError } from "../nemo/errors";
 import { t } from "../telegram/messages";
+import { decoration } from "../telegram/sender";
 import { logRenderError, type RenderContext, sendRenderFailed } from "./render-context";
 import { titleOf, videoOf } from "./render-draft";
 import { ACTIVE } from "./render-jobs";
@@ -11,6 +12,7 @@ import { SUBMIT_PROGRESS } from "./render-poll";
 import { progressText } from "./render-progress";
 import { firstPollFromPrior, nextPollDelay } from "./render-schedule";
 import type { Origin, RenderJob } from "./state";
+import { stopButtons } from "./turn-progress";
 import { registerUrl } from "./turn-runner";
 
 const OUTPUT = { format: "mp4", quality: "high" } as const;
@@ -136,7 +138,12 @@ export function createRenderSubmit(ctx: RenderContext) {
     await jobs.create(job);
     await ctx.requestWake(job.nextPollAt);
     logEvent(config, "info", { event: "render_submitted" });
-    const statusMessageId = await sender.send(shown, { replyTo: origin.messageId });
+    // Decoration with a Stop button (issue 18): a progress message Telegram does not take is skipped, never
+    // kept for the alarm (issue 16); the render goes on and the video still arrives.
+    const statusMessageId = await decoration(config, "render_status", () =>
+      sender.send(shown, { replyTo: origin.messageId, buttons: stopButtons(origin), kind: "status" }),
+    );
+    if (statusMessageId === undefined) return;
     const saved = await jobs.transition(renderId, ACTIVE, (current) => ({ ...current, statusMessageId }));
     // Already delivered, failed or cancelled in the meantime: the message would be left behind.
     if (!saved) await sender.remove(statusMessageId).catch(() => {});

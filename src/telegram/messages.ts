@@ -182,8 +182,6 @@ const en = {
   sessionLost: "ℹ️ I couldn't find your previous project, so I started a new one.",
   notExportable: "There's nothing to export yet — send photos or clips and tell me what to make first.",
   exportQueued: "🕒 I'll export as soon as the current job finishes.",
-  renderQueued: "⏳ Rendering… this usually takes about 30 seconds.",
-  renderProgress: (pct: number) => `⏳ Rendering… ${num(Math.min(100, Math.max(0, pct)))}%`,
   renderAlreadyRunning: "⏳ This version is already rendering — the video will come here when it is ready.",
   renderDone: (title?: string) => (title ? `✅ Video ready: ${bold(title)}` : "✅ Video ready!"),
   renderFailed: (reason?: string) =>
@@ -494,8 +492,6 @@ const zh: Messages = {
   sessionLost: "ℹ️ 没有找到你之前的项目，所以我新建了一个。",
   notExportable: "还没有可以导出的内容 — 先发送照片或片段，并告诉我想做什么。",
   exportQueued: "🕒 当前任务完成后我会马上导出。",
-  renderQueued: "⏳ 正在渲染… 通常需要约 30 秒。",
-  renderProgress: (pct: number) => `⏳ 正在渲染… ${num(Math.min(100, Math.max(0, pct)))}%`,
   renderAlreadyRunning: "⏳ 这个版本已经在渲染了，完成后视频会发到这里。",
   renderDone: (title?: string) => (title ? `✅ 视频已完成：${bold(title)}` : "✅ 视频已完成！"),
   renderFailed: (reason?: string) =>

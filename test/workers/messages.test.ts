@@ -30,7 +30,6 @@ const SAMPLES: Record<string, unknown[]> = {
   silentTurnReport: [EVIL, [EVIL, "Export the video"]],
   outOfCredits: [{ registerUrl: URL_EVIL }],
   exportBlocked: [{ registerUrl: URL_EVIL }],
-  renderProgress: [50],
   renderDone: [EVIL],
   renderFailed: [EVIL],
   videoTooLargeLink: [URL_EVIL],
