@@ -56,17 +56,24 @@ export function createAlbumStore(storage: DurableObjectStorage) {
     /** Stores one item (its own key) and the heads given (settle times, caption, origin). */
     async putItem(mediaGroupId: string, item: AlbumItem, heads: Album[]): Promise<void> {
       await migrate();
-      await storage.put(itemKey(mediaGroupId, item.messageId), item);
-      for (const head of heads) await writeHead(head);
+      // One put: the item and its album's head land together (an eviction never leaves half of it).
+      const entries: Record<string, unknown> = { [itemKey(mediaGroupId, item.messageId)]: item };
+      for (const { items: _items, ...head } of heads) entries[`${HEAD}${head.mediaGroupId}`] = head;
+      await storage.put(entries);
     },
 
     /** Removes settled albums, heads and items. */
     async remove(mediaGroupIds: string[]): Promise<void> {
+      const keys = mediaGroupIds.map((mediaGroupId) => `${HEAD}${mediaGroupId}`);
       for (const mediaGroupId of mediaGroupIds) {
-        const items = [...(await storage.list({ prefix: `${ITEM}${mediaGroupId}:` })).keys()];
-        for (let start = 0; start < items.length; start += 100) await storage.delete(items.slice(start, start + 100));
-        await storage.delete(`${HEAD}${mediaGroupId}`);
+        keys.push(...(await storage.list({ prefix: `${ITEM}${mediaGroupId}:` })).keys());
       }
+      // Issued together, without an await between them: the object's writes are coalesced into one
+      // atomic batch, so an album is never left half-removed (and settled twice) by an eviction.
+      const batches: Promise<unknown>[] = [];
+      for (let start = 0; start < keys.length; start += 100)
+        batches.push(storage.delete(keys.slice(start, start + 100)));
+      await Promise.all(batches);
     },
 
     /** Forgets every collecting album (cancel, unreachable chat). */

@@ -10,7 +10,8 @@ import { countKinds } from "./media-files";
 import type { MediaFlowDeps } from "./media-flow";
 import { nameItems } from "./media-names";
 import { errorName, uploadTelegramFile } from "./media-upload";
-import { type AlbumItem, KEYS, type Origin, readKey, SCHEMAS, type UploadBatch, type UploadOutcome } from "./state";
+import type { AlbumItem, Origin, UploadBatch, UploadOutcome } from "./state";
+import { createUploadStore } from "./upload-store";
 
 /**
  * A file whose upload was started this many times without an outcome (the instance died each time) is
@@ -21,17 +22,14 @@ const MAX_UPLOAD_STARTS = 2;
 /** The stored batches and this instance's runner over them. */
 export function createUploadBatches(deps: MediaFlowDeps) {
   const { config, storage, now } = deps;
-  const batches = async () => (await readKey(storage, KEYS.uploads, SCHEMAS.uploads)) ?? [];
+  const store = createUploadStore(storage);
+  const batches = () => store.all();
   /** The runner of this instance; storage says what is left, this says whether someone is on it. */
   let runner: Promise<void> | undefined;
 
-  async function saveBatch(batch: UploadBatch): Promise<boolean> {
-    const all = await batches();
-    const index = all.findIndex((other) => other.id === batch.id);
-    if (index < 0) return false; // cancelled meanwhile
-    all[index] = batch;
-    await storage.put(KEYS.uploads, all);
-    return true;
+  /** False when the batch is gone (cancelled meanwhile). */
+  function saveBatch(batch: UploadBatch): Promise<boolean> {
+    return store.save(batch);
   }
 
   /** Starts this instance's runner unless it is already running. */
@@ -52,10 +50,7 @@ export function createUploadBatches(deps: MediaFlowDeps) {
       await runBatch(next).catch(async (error) => {
         // A batch that cannot even report must not block the ones behind it.
         logEvent(config, "error", { event: "error", where: "upload_batch", error: errorName(error) });
-        await storage.put(
-          KEYS.uploads,
-          (await batches()).filter((other) => other.id !== next.id),
-        );
+        await store.remove(next);
       });
     }
     await deps.uploadsSettled();
@@ -140,8 +135,7 @@ export function createUploadBatches(deps: MediaFlowDeps) {
               : undefined;
       if (text) await sender.send(text, { replyTo: item.messageId });
     }
-    const remaining = (await batches()).filter((other) => other.id !== batch.id);
-    await storage.put(KEYS.uploads, remaining);
+    await store.remove(batch);
     if (done.length > 0 && batch.caption) await deps.instruction(batch.origin, batch.caption);
   }
 
@@ -156,7 +150,7 @@ export function createUploadBatches(deps: MediaFlowDeps) {
         ...(caption?.trim() ? { caption: caption.trim() } : {}),
         createdAt: now(),
       };
-      await storage.put(KEYS.uploads, [...(await batches()), batch]);
+      await store.add(batch);
       pump();
     },
     /** Resumes stored batches left without a runner (the instance was evicted or redeployed). */
@@ -165,6 +159,10 @@ export function createUploadBatches(deps: MediaFlowDeps) {
     },
     async pending(): Promise<boolean> {
       return (await batches()).length > 0;
+    },
+    /** Forgets every stored batch (cancel, unreachable chat). */
+    clear(): Promise<void> {
+      return store.clear();
     },
     /** Items not yet answered in every batch, for the chat's cap on pending media. */
     async itemCount(): Promise<number> {

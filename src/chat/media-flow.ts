@@ -103,6 +103,7 @@ export function createMediaFlow(deps: MediaFlowDeps) {
     },
     async clear(): Promise<void> {
       await albums.clear();
+      await uploads.clear();
       await storage.delete([KEYS.albums, KEYS.uploads, AWAITING_INSTRUCTION]);
     },
   };

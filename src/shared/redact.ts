@@ -4,7 +4,7 @@
  * (`123456:AA…`, also inside `/bot<token>/` URLs), a NemoVideo user token (`nmv_usr_…`) and a claim
  * token (`clm_…`, a browser session into an account). Capped in length for log lines.
  */
-const TOKEN_SHAPES = [/\b\d{5,}:[A-Za-z0-9_-]{30,}/g, /\b(?:nmv_usr_|clm_)[A-Za-z0-9_-]+/g];
+const TOKEN_SHAPES = [/\d{5,}:[A-Za-z0-9_-]{30,}/g, /\b(?:nmv_usr_|clm_)[A-Za-z0-9_-]+/g];
 
 export const REDACTED = "[redacted]";
 

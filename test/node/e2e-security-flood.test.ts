@@ -52,7 +52,9 @@ describe("a flood of updates to one chat", () => {
     const worker = async () => {
       while (next < updates.length) {
         const update = updates[next++];
-        statuses.push(await postUpdate(stack, update));
+        // A connection Miniflare's local server drops is not an answer: Telegram would redeliver, so do we.
+        const status = await postUpdate(stack, update).catch(() => postUpdate(stack, update));
+        statuses.push(status);
       }
     };
     const sampler = setInterval(() => {
@@ -70,14 +72,19 @@ describe("a flood of updates to one chat", () => {
     expect(statuses.filter((status) => status < 200 || status >= 300)).toEqual([]);
     expect(peakInbox).toBeLessThanOrEqual(INBOX_LIMIT);
 
-    // The chat catches up: the inbox empties and it says once that it dropped messages.
+    // The chat catches up: the inbox empties, and it said that it dropped messages.
+    const deadline = Date.now() + 60_000;
+    let waiting = (await stub.operatorInspect()).keys.filter((key) => key.startsWith("inbox:"));
+    while (waiting.length > 0 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      waiting = (await stub.operatorInspect()).keys.filter((key) => key.startsWith("inbox:"));
+    }
+    expect(waiting).toEqual([]);
     await until(
       () => chat.botTexts().some((text) => text.includes("receiving more messages than I can keep up with")),
       30_000,
       "the overflow notice",
     );
-    const { keys } = await stub.operatorInspect();
-    expect(keys.filter((key) => key.startsWith("inbox:"))).toEqual([]);
     // Media was capped politely rather than stored without end.
     expect(chat.botTexts().some((text) => text.includes("too many files waiting"))).toBe(true);
 

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { createAlbumStore } from "../../src/chat/album-store";
 import type { ChatDurableObject } from "../../src/chat/chat-do";
 import { createInbox } from "../../src/chat/inbox";
+import { createUploadStore } from "../../src/chat/upload-store";
 
 /**
  * Issue 19.5 in real Durable Object storage: the inbox and albums are one key per item, capped, and
@@ -65,6 +66,26 @@ describe("bounded storage, one key per item", () => {
       expect((await store.all()).g1?.items).toHaveLength(3);
       await store.remove(["g1"]);
       expect([...(await storage.list()).keys()].filter((key) => key.startsWith("album"))).toEqual([]);
+    });
+  });
+
+  it("reads upload batches stored as one list by the previous version and keeps one key per batch", async () => {
+    await inObject("storage-old-uploads", async (storage) => {
+      const origin = { chatId: 43, userId: 43, lang: "en" as const };
+      const batch = (id: string, createdAt: number) => ({
+        id,
+        origin,
+        items: [{ updateId: 1, messageId: 1, kind: "photo", fileId: `f-${id}` }],
+        createdAt,
+      });
+      await storage.put("uploads", [batch("b1", 10), batch("b2", 20)]);
+      const store = createUploadStore(storage);
+      expect((await store.all()).map((one) => one.id)).toEqual(["b1", "b2"]);
+      expect(await storage.get("uploads")).toBeUndefined();
+      expect((await storage.list({ prefix: "upload:" })).size).toBe(2);
+      await store.remove(batch("b1", 10));
+      expect(await store.save(batch("b1", 10))).toBe(false);
+      expect((await store.all()).map((one) => one.id)).toEqual(["b2"]);
     });
   });
 });
