@@ -8,7 +8,7 @@ import { workspaceLink } from "./render-link";
 import { createRenderPoll } from "./render-poll";
 import { createRenderSubmit } from "./render-submit";
 import { sendAgain, supersede, versionsOf } from "./render-versions";
-import type { Origin, RenderJob } from "./state";
+import { KEYS, type Origin, type RenderJob } from "./state";
 
 export type { RenderFlowDeps } from "./render-context";
 export { titleOf } from "./render-draft";
@@ -57,6 +57,8 @@ export function createRenderFlow(deps: RenderFlowDeps) {
       if (!auto) await sender.send(texts.notExportable, { replyTo: origin.messageId });
       return false;
     }
+    // Refused once for this project (no render scope, plan limit): said once, not after every change.
+    if (auto && (await deps.storage.get(KEYS.exportRefused)) === sessionId) return false;
     const draftHash = await hashOf(draft);
     const versions = versionsOf(await jobs.list(), sessionId);
     if (auto && versions.lastRenderedHash() === draftHash) return false;
@@ -71,7 +73,11 @@ export function createRenderFlow(deps: RenderFlowDeps) {
       return false;
     }
     await supersede(ctx, versions.olderRunning(draftHash));
-    await submit(origin, draft, draftHash, { auto });
+    if ((await submit(origin, draft, draftHash, { auto })) === "refused") {
+      await deps.storage.put(KEYS.exportRefused, sessionId);
+      return false;
+    }
+    await deps.storage.delete(KEYS.exportRefused);
     return true;
   }
 

@@ -72,7 +72,7 @@ export function createRenderSubmit(ctx: RenderContext) {
     draft: DraftLike,
     draftHash: string,
     options: { auto?: boolean } = {},
-  ): Promise<void> {
+  ): Promise<"refused" | undefined> {
     const sender = ctx.senderFor(origin);
     let submitted: Awaited<ReturnType<typeof submitOnce>>;
     try {
@@ -86,11 +86,11 @@ export function createRenderSubmit(ctx: RenderContext) {
     } catch (error) {
       if (lacksRenderRight(error)) {
         await sendExportRefused(origin, sender);
-        return;
+        return "refused";
       }
       logRenderError(config, "error", "render_submit", error);
       await sendRenderFailed(sender, origin, undefined);
-      return;
+      return undefined;
     }
     const submittedAt = now();
     const { renderId, progress } = submitted;
@@ -143,7 +143,7 @@ export function createRenderSubmit(ctx: RenderContext) {
     const statusMessageId = await decoration(config, "render_status", () =>
       sender.send(shown, { replyTo: origin.messageId, buttons: stopButtons(origin), kind: "status" }),
     );
-    if (statusMessageId === undefined) return;
+    if (statusMessageId === undefined) return undefined;
     const saved = await jobs.transition(renderId, ACTIVE, (current) => ({ ...current, statusMessageId }));
     // Already delivered, failed or cancelled in the meantime: the message would be left behind.
     if (!saved) await sender.remove(statusMessageId).catch(() => {});

@@ -183,6 +183,8 @@ export const KEYS = {
   flags: "flags",
   pendingMedia: "pendingMedia",
   uploads: "uploads",
+  /** The project whose render NemoVideo refused (402/403): no automatic render is tried for it again. */
+  exportRefused: "exportRefused",
 } as const;
 
 export const SCHEMAS = {
@@ -195,6 +197,7 @@ export const SCHEMAS = {
   flags: looseObject({ unreachable: optional(boolean()), greeted: optional(boolean()) }),
   pendingMedia: array(AlbumItemSchema),
   uploads: array(UploadBatchSchema),
+  exportRefused: string(),
 } as const;
 
 /** Reads one key through its schema; a value that no longer parses is dropped rather than trusted. */

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buttonsOf } from "../support/e2e-chat";
-import { exportableChat, textOf } from "../support/export-chat";
+import { draftWith, exportableChat, textOf } from "../support/export-chat";
 import { type Stack, startStack } from "../support/stack";
 
 /**
@@ -20,12 +20,33 @@ describe("export refused for an anonymous token without the render scope", () =>
   for (const status of [403, 402] as const) {
     it(`${status} on submit: not retried, answered with the claim link and the registration link`, async () => {
       stack.nemo.setAnonymousRenderRefusal(status);
+      const submits = () => stack.nemo.requests.filter((r) => r.endpoint === "render-submit");
+      const first = submits().length;
+      const refusals = (chat: { calls(): { params: Record<string, unknown> }[] }) =>
+        chat.calls().filter((call) => /free anonymous NemoVideo account/.test(textOf(call as never)));
+      // AUTO_EXPORT (on by default): the turn's change is rendered by itself, refused, and said once.
       const chat = await exportableChat(stack);
-      const before = stack.nemo.requests.filter((r) => r.endpoint === "render-submit").length;
+      await chat.waitFor((call) => /free anonymous NemoVideo account/.test(textOf(call)));
+      expect(
+        submits()
+          .slice(first)
+          .map((r) => r.status),
+      ).toEqual([status]);
+      // Another change of the same project asks NemoVideo no more and says nothing more.
+      await chat.edit(draftWith("Summer Trip, again"));
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(submits().slice(first)).toHaveLength(1);
+      expect(refusals(chat)).toHaveLength(1);
+      // An explicit export is tried (once, never retried) and answered with the ways forward.
+      const before = submits().length;
       await chat.say("/export");
-      const answer = await chat.waitFor((call) => /free anonymous NemoVideo account/.test(textOf(call)));
-      const submits = stack.nemo.requests.filter((r) => r.endpoint === "render-submit").slice(before);
-      expect(submits.map((r) => r.status)).toEqual([status]);
+      await chat.waitFor(() => refusals(chat).length === 2);
+      const answer = refusals(chat).at(-1) as Parameters<typeof buttonsOf>[0];
+      expect(
+        submits()
+          .slice(before)
+          .map((r) => r.status),
+      ).toEqual([status]);
       const open = buttonsOf(answer).find((button) => button.url !== undefined);
       expect(open?.url).toMatch(/\/workspace\/claim\?ct=/);
       expect(textOf(answer)).toMatch(/register for free/);

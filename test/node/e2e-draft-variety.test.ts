@@ -14,7 +14,15 @@ describe("real-service draft variety", () => {
   beforeAll(async () => {
     stack = await startStack({
       // Isolated on purpose: every edit silent, every field of every draft drifted.
-      nemo: { seed: 14, silentEditRate: 1, driftRate: 1, driftFieldRate: 1, temporaryIssueRate: 0 },
+      // Extras pinned to music and a title: the drifted draft below is checked track by track.
+      nemo: {
+        seed: 14,
+        silentEditRate: 1,
+        driftRate: 1,
+        driftFieldRate: 1,
+        temporaryIssueRate: 0,
+        extras: ["bgm", "title"],
+      },
       vars: { STATE_RECHECK_MS: String(STATE_RECHECK_MS) },
     });
   });

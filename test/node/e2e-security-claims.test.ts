@@ -63,7 +63,9 @@ describe("claim links only to whom they belong", () => {
     const from = { id: nextUser++, first_name: "Olga" };
     const { whatNext, video } = await videoIn(operator, from.id, from);
     expect(buttonsOf(whatNext).map((button) => button.text)).not.toContain("🌐 Open in NemoVideo");
-    expect(buttonsOf(video)).toEqual([]);
+    // The video keeps Timeline and Credits (issue 15); no Open button, no link of any kind.
+    expect(openButtons(video)).toEqual([]);
+    expect(buttonsOf(video).filter((button) => button.url)).toEqual([]);
     await operator.telegram.deliver(operator.telegram.updates.command("open", { from }));
     const answer = await waitIn(operator, from.id, /operator's NemoVideo account/);
     expect(buttonsOf(answer)).toEqual([]);
@@ -74,7 +76,9 @@ describe("claim links only to whom they belong", () => {
     const chatId = nextGroup--;
     const from = { id: nextUser++, first_name: "Gus" };
     const { video } = await videoIn(operator, chatId, from);
-    expect(buttonsOf(video)).toEqual([]);
+    // The video keeps Timeline and Credits (issue 15); no Open button, no link of any kind.
+    expect(openButtons(video)).toEqual([]);
+    expect(buttonsOf(video).filter((button) => button.url)).toEqual([]);
     await operator.telegram.deliver(operator.telegram.updates.command("open", { chatId, from }));
     await waitIn(operator, chatId, /operator's NemoVideo account/);
     // Nothing anywhere in this Worker's Telegram traffic, private chats included, ever held a claim link.
@@ -91,8 +95,9 @@ describe("claim links only to whom they belong", () => {
     await telegram.deliver(telegram.updates.command("start", { from: ann }));
     await waitIn(anonymous, ann.id, /Try saying/);
     const { video } = await videoIn(anonymous, chatId, ann);
-    const open = buttonsOf(video);
+    const open = openButtons(video);
     expect(open).toHaveLength(1);
+    expect(buttonsOf(video).filter((button) => button.url)).toEqual([]);
     expect(open[0]?.url).toBeUndefined();
     expect(open[0]?.callback_data).toMatch(/^x:open:/);
 
@@ -118,3 +123,8 @@ describe("claim links only to whom they belong", () => {
     expect(buttonsOf(video)[0]?.url).toMatch(/\/workspace\/claim\?ct=clm_/);
   }, 60_000);
 });
+
+/** A message's "Open in NemoVideo" buttons (a video also carries Timeline and Credits). */
+function openButtons(call: Parameters<typeof buttonsOf>[0]) {
+  return buttonsOf(call).filter((button) => /Open in NemoVideo/.test(button.text));
+}
