@@ -32,7 +32,8 @@ function hostileDraft(title: string): Draft {
 describe("outside text arrives as text in every message kind", () => {
   let stack: Stack;
   beforeAll(async () => {
-    stack = await startStack({ nemo: { silentEditRate: 0, temporaryIssueRate: 0 } });
+    // Explicit exports (AUTO_EXPORT off): step 5 needs a render of a draft that was already delivered.
+    stack = await startStack({ nemo: { silentEditRate: 0, temporaryIssueRate: 0 }, vars: { AUTO_EXPORT: "off" } });
   });
   afterAll(async () => {
     await stack?.close();
@@ -87,7 +88,10 @@ describe("outside text arrives as text in every message kind", () => {
     await chat.say("/export");
     await chat.waitForText(/Video ready/, { method: "sendVideo", timeoutMs: 20_000 });
 
-    // 5. A failed export quotes NemoVideo's reason.
+    // 5. A failed export quotes NemoVideo's reason. A changed draft: the delivered one is only sent again.
+    nemo.scriptTurn({ sessionId: chat.sessionId, events: [], draftAfter: hostileDraft(`${HOSTILE} 2`) });
+    await chat.say("change the title again");
+    await chat.waitForText(/Title text.*2/s);
     nemo.failRender(undefined, HOSTILE);
     await chat.say("/export");
     await chat.waitForText(/export failed/, { timeoutMs: 20_000 });
