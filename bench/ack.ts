@@ -1,5 +1,5 @@
 import { type Stack, startStack, WEBHOOK_SECRET } from "../test/support/stack";
-import { percentile } from "./measure";
+import { BENCH_TOKEN_CAP, percentile } from "./measure";
 
 export type AckResult = {
   samples: number;
@@ -18,7 +18,10 @@ export type AckResult = {
  * against /healthz of the same Worker (no Durable Object, no backend), alternating, one request at a time.
  */
 export async function benchAck(samples = 300, chats = 20): Promise<AckResult> {
-  const stack: Stack = await startStack({ vars: { USER_TURNS_PER_MINUTE: "0" } });
+  const stack: Stack = await startStack({
+    nemo: { tokenIpCap: BENCH_TOKEN_CAP },
+    vars: { USER_TURNS_PER_MINUTE: "0" },
+  });
   try {
     stack.nemo.fault("*", { delayMs: 60_000, times: 1_000_000 });
     const post = async (update: unknown) => {

@@ -1,5 +1,5 @@
 import { type Stack, startStack } from "../test/support/stack";
-import { mib, rssBytes, sampleRss, until, workerdPids } from "./measure";
+import { BENCH_TOKEN_CAP, mib, rssBytes, sampleRss, until, workerdPids } from "./measure";
 
 export type BigFileResult = {
   sizeMiB: number;
@@ -18,7 +18,7 @@ export type BigFileResult = {
  */
 export async function benchBigFiles(sizesMiB = [24, 96]): Promise<BigFileResult[]> {
   const stack: Stack = await startStack({
-    nemo: { uploadMaxBytes: 2 * 1024 * 2 ** 20 },
+    nemo: { uploadMaxBytes: 2 * 1024 * 2 ** 20, tokenIpCap: BENCH_TOKEN_CAP },
     telegram: { downloadLimitBytes: Number.POSITIVE_INFINITY },
     vars: { TELEGRAM_DOWNLOAD_LIMIT_MB: "2000" },
   });

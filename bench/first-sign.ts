@@ -1,7 +1,7 @@
 import { cpus, loadavg } from "node:os";
 import type { Message } from "@grammyjs/types";
 import { type Stack, startStack, WEBHOOK_SECRET } from "../test/support/stack";
-import { percentile, round } from "./measure";
+import { BENCH_TOKEN_CAP, percentile, round } from "./measure";
 
 export type FirstSignResult = {
   samples: number;
@@ -26,7 +26,10 @@ export type FirstSignResult = {
  * chat is warmed up by one unmeasured instruction, so its object exists and is stuck in a NemoVideo call.
  */
 export async function benchFirstSign(samples = 200, chats = 20): Promise<FirstSignResult> {
-  const stack: Stack = await startStack({ vars: { USER_TURNS_PER_MINUTE: "0", QUEUE_LIMIT: "100" } });
+  const stack: Stack = await startStack({
+    nemo: { tokenIpCap: BENCH_TOKEN_CAP },
+    vars: { USER_TURNS_PER_MINUTE: "0", QUEUE_LIMIT: "100" },
+  });
   try {
     stack.nemo.fault("*", { delayMs: 60_000, times: 1_000_000 });
     const send = async (index: number) => {

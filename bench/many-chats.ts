@@ -1,6 +1,6 @@
 import type { RecordedFile } from "../sim/telegram/types";
 import { type Stack, startStack } from "../test/support/stack";
-import { percentile } from "./measure";
+import { BENCH_TOKEN_CAP, percentile } from "./measure";
 
 /** The production default, not the tests' shrunk 250 ms: albums are grouped as they would be live. */
 const ALBUM_SETTLE_MS = 1_500;
@@ -40,7 +40,7 @@ export type ManyChatsResult = {
  */
 export async function benchManyChats(chats = 200, timeoutMs = 180_000): Promise<ManyChatsResult> {
   const stack: Stack = await startStack({
-    nemo: { silentEditRate: 0, temporaryIssueRate: 0 },
+    nemo: { silentEditRate: 0, temporaryIssueRate: 0, tokenIpCap: BENCH_TOKEN_CAP },
     vars: { LOG_LEVEL: "error", ALBUM_SETTLE_MS: String(ALBUM_SETTLE_MS) },
   });
   try {

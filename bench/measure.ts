@@ -102,3 +102,9 @@ export function seeded(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/**
+ * The simulator's per-address anonymous-token cap for benchmarks: every bench chat calls from 127.0.0.1,
+ * and the real cap (about 10 per address per 7 days) would turn a load test into a test of the cap.
+ */
+export const BENCH_TOKEN_CAP = 100_000;

@@ -1,5 +1,5 @@
 import { type Stack, startStack } from "../test/support/stack";
-import { percentile, until } from "./measure";
+import { BENCH_TOKEN_CAP, percentile, until } from "./measure";
 
 export type RelayResult = { turns: number; events: number; p50: number; p99: number; max: number };
 
@@ -10,7 +10,10 @@ export type RelayResult = { turns: number; events: number; p50: number; p99: num
  * same process's Date.now(), so the figures have 1 ms resolution.
  */
 export async function benchRelay(turns = 8, eventsPerTurn = 12): Promise<RelayResult> {
-  const stack: Stack = await startStack({ vars: { USER_TURNS_PER_MINUTE: "0", QUEUE_LIMIT: "20" } });
+  const stack: Stack = await startStack({
+    nemo: { tokenIpCap: BENCH_TOKEN_CAP },
+    vars: { USER_TURNS_PER_MINUTE: "0", QUEUE_LIMIT: "20" },
+  });
   try {
     const { telegram, nemo } = stack;
     const userId = 6_600_000_001;

@@ -1,6 +1,6 @@
 import type { RecordedFile } from "../sim/telegram/types";
 import { type Stack, startStack } from "../test/support/stack";
-import { mean, percentile, seeded, until } from "./measure";
+import { BENCH_TOKEN_CAP, mean, percentile, seeded, until } from "./measure";
 
 /**
  * 1/10 time scale: 30 s of polling interval = 3 s, a 30–90 s render = 3–9 s. Not 1/100 as before: the goal
@@ -30,7 +30,7 @@ type Observation = { durationMs: number; delayMs: number; polls: number; deliver
  */
 export async function benchRenderDelay(renders = 16, parallel = 4): Promise<RenderDelayResult> {
   const stack: Stack = await startStack({
-    nemo: { silentEditRate: 0, temporaryIssueRate: 0 },
+    nemo: { silentEditRate: 0, temporaryIssueRate: 0, tokenIpCap: BENCH_TOKEN_CAP },
     vars: { RENDER_POLL_INTERVAL_MS: String(POLL_MS) },
   });
   try {
