@@ -79,7 +79,7 @@ describe("/token: users bring their own NemoVideo token", () => {
 
     stack.nemo.scriptTurn({ events: [{ event: { type: "text", content: "Sure, here is an idea." } }], creditsCost: 2 });
     await say("suggest an idea for a video");
-    await expect.poll(() => lastText(USER.id), { timeout: 10_000 }).toMatch(/here is an idea/);
+    await expect.poll(() => botTexts(USER.id).join("\n"), { timeout: 10_000 }).toMatch(/here is an idea/);
     expect(authOf("run_sse")).toBe(`Bearer ${ownToken}`);
     // A new project under the user's account.
     expect(authOf("create-session")).toBe(`Bearer ${ownToken}`);
