@@ -35,10 +35,12 @@ describe("quotas and /forget follow people", () => {
     await shown(GROUP_A, /1 of 2 requests left for you today/);
     await ask(GROUP_B, "suggest a title for a city video");
     await shown(GROUP_B, /0 of 2 requests left for you today/);
-    const runsBefore = stack.nemo.requests.filter((request) => request.endpoint === "run_sse").length;
+    // The quota line is sent when a turn is accepted, before its message reaches the agent: wait for both.
+    const runs = () => stack.nemo.requests.filter((request) => request.endpoint === "run_sse").length;
+    await expect.poll(runs, { timeout: 20_000 }).toBe(2);
     await ask(GROUP_A, "suggest another title");
     await shown(GROUP_A, /You've used all 2 requests for today/);
-    expect(stack.nemo.requests.filter((request) => request.endpoint === "run_sse").length).toBe(runsBefore);
+    expect(runs()).toBe(2);
   });
 
   it("/forget works once a day per person", async () => {
