@@ -1,3 +1,4 @@
+import { mulberry32 } from "../nemo/random";
 /**
  * Flaky connections for both fakes (issue 16): a chosen share of requests is reset or stalled at random,
  * the way real networks and busy front-ends drop connections now and then. Seeded with its own generator,
@@ -61,15 +62,4 @@ export function parseFlakyRate(text: string | undefined): number | undefined {
   const rate = Number(text);
   if (!(rate >= 0 && rate <= 1)) throw new Error("--flaky is a share between 0 and 1, e.g. 0.02");
   return rate;
-}
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

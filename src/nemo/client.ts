@@ -1,4 +1,5 @@
 import type { ZodType } from "zod";
+import { isRecord } from "../shared/is-record";
 import { multipartStream } from "../shared/multipart";
 import { failureOf, type NemoEndpoint, NemoError, NemoSchemaError, NemoTransportError, redact } from "./errors";
 import { type ReadRetry, retryRead } from "./read-retry";
@@ -128,7 +129,7 @@ export function createNemoClient(options: NemoClientOptions) {
     const body = await readBody(endpoint, response);
     throwIfFailed(endpoint, response, body);
     // A body without `data` is read whole: one third-party client saw fields at the top level (§3).
-    const data = isObject(body) && isObject(body.data) ? body.data : body;
+    const data = isRecord(body) && isRecord(body.data) ? body.data : body;
     const parsed = schema.safeParse(data);
     if (!parsed.success) {
       throw new NemoSchemaError(
@@ -322,8 +323,4 @@ export function createNemoClient(options: NemoClientOptions) {
       return response;
     },
   };
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

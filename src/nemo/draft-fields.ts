@@ -1,3 +1,5 @@
+import { isRecord } from "../shared/is-record";
+
 /**
  * Field-level reading of draft values. NemoVideo's segment keys are assumptions (nemo-api.md §5, §21) and
  * the real service is documented to drift: numbers as strings or with units ("35%", "10000", "48px"),
@@ -6,9 +8,7 @@
  * throws, so one odd field is skipped instead of the whole draft.
  */
 
-/** A plain object (not null, not an array). */
-export const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === "object" && value !== null && !Array.isArray(value);
+export { isRecord };
 
 /** A number as given, or read from a string with an optional unit: 48, "48", "48px", "35%", " 1.5 s". */
 export function readNumber(value: unknown): { value: number; unit?: string } | undefined {

@@ -1,3 +1,5 @@
+import { isRecord } from "../shared/is-record";
+
 /**
  * What the agent's output says about a two-stage generation (nemo-api.md §4.4): the raw clip a
  * generation tool made, the extras (music, title, effects) the backend then added on its own, and the
@@ -6,8 +8,6 @@
  */
 
 type Json = Record<string, unknown>;
-const isObject = (value: unknown): value is Json =>
-  typeof value === "object" && value !== null && !Array.isArray(value);
 
 /** The tools that make a raw clip (the same names the progress stage keys on). */
 export function isGenerationTool(name: string): boolean {
@@ -41,7 +41,7 @@ export function clipUrlInResult(result: unknown, depth = 0): string | undefined 
     }
     return undefined;
   }
-  if (!isObject(result)) return undefined;
+  if (!isRecord(result)) return undefined;
   for (const key of URL_KEYS) {
     const url = httpUrl(result[key]);
     if (url) return url;
@@ -60,11 +60,11 @@ export function clipUrlInResult(result: unknown, depth = 0): string | undefined 
 export function latestGeneratedClip(generatedMedia: unknown): string | undefined {
   const list = Array.isArray(generatedMedia)
     ? generatedMedia
-    : isObject(generatedMedia)
+    : isRecord(generatedMedia)
       ? (Object.values(generatedMedia).find(Array.isArray) ?? [generatedMedia])
       : [];
   for (const entry of [...list].reverse()) {
-    if (!isObject(entry)) continue;
+    if (!isRecord(entry)) continue;
     const kind = String(entry.type ?? entry.kind ?? entry.media_type ?? "");
     const url = URL_KEYS.map((key) => httpUrl(entry[key])).find((value) => value !== undefined);
     if (url && (/video/i.test(kind) || looksLikeVideo(url))) return url;
@@ -78,11 +78,11 @@ export type Extra = { kind: "music" | "title" | "text" | "effect"; label?: strin
 const numberOf = (value: unknown) =>
   typeof value === "number" ? value : typeof value === "string" && /^\s*\d+\s*$/.test(value) ? Number(value) : NaN;
 const tracksOf = (draft: unknown): Json[] =>
-  isObject(draft) && Array.isArray(draft.t) ? draft.t.filter(isObject) : [];
-const segmentsOf = (track: Json): Json[] => (Array.isArray(track.sg) ? track.sg.filter(isObject) : []);
-const metaOf = (value: unknown): Json => (isObject(value) && isObject(value.m) ? value.m : {});
+  isRecord(draft) && Array.isArray(draft.t) ? draft.t.filter(isRecord) : [];
+const segmentsOf = (track: Json): Json[] => (Array.isArray(track.sg) ? track.sg.filter(isRecord) : []);
+const metaOf = (value: unknown): Json => (isRecord(value) && isRecord(value.m) ? value.m : {});
 const short = (value: unknown): string | undefined => {
-  const raw = isObject(value) ? (value.content ?? value.text ?? value.value) : value;
+  const raw = isRecord(value) ? (value.content ?? value.text ?? value.value) : value;
   if (typeof raw !== "string" || !raw.trim()) return undefined;
   const text = raw.trim().replace(/\s+/g, " ");
   return text.length > 60 ? `${text.slice(0, 57)}…` : text;

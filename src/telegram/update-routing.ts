@@ -1,3 +1,4 @@
+import { isRecord } from "../shared/is-record";
 /**
  * Which chat an incoming update belongs to, read without trusting its shape: the webhook must never crash
  * on a malformed update, and every update of one chat must reach the same Durable Object.
@@ -36,6 +37,4 @@ function numericId(value: unknown): number | undefined {
   return typeof value === "number" && Number.isSafeInteger(value) ? value : undefined;
 }
 
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
+export { isRecord };
