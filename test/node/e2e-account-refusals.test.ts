@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { RecordedCall } from "../../sim/telegram/types";
 import { buttonsOf } from "../support/e2e-chat";
-import { draftWith, exportableChat, textOf } from "../support/export-chat";
+import { draftWith, type ExportChat, exportableChat, textOf } from "../support/export-chat";
 import { type Stack, startStack } from "../support/stack";
 
 /**
@@ -22,8 +23,8 @@ describe("export refused for an anonymous token without the render scope", () =>
       stack.nemo.setAnonymousRenderRefusal(status);
       const submits = () => stack.nemo.requests.filter((r) => r.endpoint === "render-submit");
       const first = submits().length;
-      const refusals = (chat: { calls(): { params: Record<string, unknown> }[] }) =>
-        chat.calls().filter((call) => /free anonymous NemoVideo account/.test(textOf(call as never)));
+      const refusals = (chat: ExportChat) =>
+        chat.calls().filter((call) => /free anonymous NemoVideo account/.test(textOf(call)));
       // AUTO_EXPORT (on by default): the turn's change is rendered by itself, refused, and said once.
       const chat = await exportableChat(stack);
       await chat.waitFor((call) => /free anonymous NemoVideo account/.test(textOf(call)));
@@ -41,7 +42,7 @@ describe("export refused for an anonymous token without the render scope", () =>
       const before = submits().length;
       await chat.say("/export");
       await chat.waitFor(() => refusals(chat).length === 2);
-      const answer = refusals(chat).at(-1) as Parameters<typeof buttonsOf>[0];
+      const answer = refusals(chat).at(-1) as RecordedCall;
       expect(
         submits()
           .slice(before)
