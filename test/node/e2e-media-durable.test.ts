@@ -10,8 +10,10 @@ describe("media across restarts", () => {
   beforeAll(async () => {
     stack = await startStack({
       nemo: { silentEditRate: 0, temporaryIssueRate: 0 },
-      // Quiet time long enough that the restart surely falls between the last item and the settle.
-      vars: { ALBUM_SETTLE_MS: "1500" },
+      // Quiet time long enough that the restart surely falls between the last item and the settle, even on a
+      // loaded 2-core CI machine where delivering the three items and restarting take over a second each
+      // (at 1,500 ms the settle sometimes fired first: an upload before the restart, two status messages).
+      vars: { ALBUM_SETTLE_MS: "4000" },
     });
   }, 60_000);
   afterAll(async () => {
