@@ -8,7 +8,7 @@ import { workspaceLink } from "./render-link";
 import { createRenderPoll } from "./render-poll";
 import { createRenderSubmit } from "./render-submit";
 import { sendAgain, supersede, versionsOf } from "./render-versions";
-import { KEYS, type Origin, type RenderJob } from "./state";
+import { type DraftRead, KEYS, type Origin, type RenderJob } from "./state";
 
 export type { RenderFlowDeps } from "./render-context";
 export { titleOf } from "./render-draft";
@@ -46,13 +46,18 @@ export function createRenderFlow(deps: RenderFlowDeps) {
   }
 
   /** Reads the state and decides what an export (explicit, or `auto` after a turn) does. */
-  async function startFor(origin: Origin, auto: boolean): Promise<boolean> {
+  async function startFor(origin: Origin, auto: boolean, known?: DraftRead): Promise<boolean> {
     const texts = t(origin.lang);
     const sender = deps.senderFor(origin);
-    const { draft, sessionId } = await session.run(origin.lang, async (project) => {
-      const state = await project.client.state(project.record.sessionId);
-      return { draft: (state.draft ?? {}) as DraftLike, sessionId: project.record.sessionId };
-    });
+    // A turn that just read its draft hands it over: the state is not read a second time for the same moment.
+    const read =
+      known ??
+      (await session.run(origin.lang, async (project) => ({
+        draft: (await project.client.state(project.record.sessionId)).draft,
+        sessionId: project.record.sessionId,
+      })));
+    const draft = (read.draft ?? {}) as DraftLike;
+    const { sessionId } = read;
     if (!isExportable(draft)) {
       if (!auto) await sender.send(texts.notExportable, { replyTo: origin.messageId });
       return false;
@@ -93,8 +98,8 @@ export function createRenderFlow(deps: RenderFlowDeps) {
      * After a turn (AUTO_EXPORT): renders the draft when it differs from the last one sent to render, and
      * supersedes an older render still running. True when a render was started.
      */
-    startIfChanged(origin: Origin): Promise<boolean> {
-      return startFor(origin, true);
+    startIfChanged(origin: Origin, known?: DraftRead): Promise<boolean> {
+      return startFor(origin, true, known);
     },
     /**
      * Whether a render holds the turn queue. With AUTO_EXPORT it never does: the render has its draft already,

@@ -171,6 +171,9 @@ export type UploadBatch = output<typeof UploadBatchSchema>;
 
 export const StoredUpdateSchema = looseObject({ update_id: number() });
 
+/** A project's draft as read at one moment, with the session it belongs to. */
+export type DraftRead = { draft: unknown; sessionId: string };
+
 export const KEYS = {
   seen: "seen",
   inbox: "inbox",

@@ -7,7 +7,7 @@ import { type Lang, t } from "../telegram/messages";
 import type { ChatSender } from "../telegram/sender";
 import type { ExtrasOffers } from "./extras-offer";
 import type { RenderFlow } from "./render-flow";
-import type { ActiveTurn, Origin, QueuedTurn } from "./state";
+import type { ActiveTurn, DraftRead, Origin, QueuedTurn } from "./state";
 
 /** Failed turns kept for their Retry button. */
 const FAILED_TURNS_KEY = "failedTurns";
@@ -40,6 +40,7 @@ export function createTurnEndings(deps: TurnEndingsDeps) {
       actions: string[],
       exportable: boolean | undefined,
       extras: Extra[] = [],
+      after?: DraftRead,
     ): Promise<void> {
       const texts = t(turn.origin.lang);
       if (extras.length > 0) await deps.extras?.offer(turn, extras);
@@ -59,7 +60,7 @@ export function createTurnEndings(deps: TurnEndingsDeps) {
       // updated video is on its way (Export meanwhile joins that render).
       // A state read that fails here costs only the automatic render: the turn is done and Export still works.
       if (deps.config.AUTO_EXPORT && exportable !== false) {
-        await deps.renders.startIfChanged(turn.origin).catch((error) =>
+        await deps.renders.startIfChanged(turn.origin, after).catch((error) =>
           logEvent(deps.config, "warn", {
             event: "error",
             where: "auto_export",

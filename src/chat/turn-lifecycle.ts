@@ -83,7 +83,7 @@ export function createTurnLifecycle(deps: TurnLifecycleDeps) {
       }
       await storage.delete(KEYS.turn);
       if (outcome.kind === "done") {
-        await deps.endings.finished(latest, outcome.actions, outcome.exportable, outcome.extras);
+        await deps.endings.finished(latest, outcome.actions, outcome.exportable, outcome.extras, outcome.after);
       }
     },
 

@@ -21,7 +21,7 @@ import { splitMessage } from "../telegram/text";
 import { AnonymousTokensExhaustedError, OwnTokenNeededError, OwnTokenRefusedError } from "./account-errors";
 import type { NemoSession } from "./nemo-session";
 import { type RawClipPreview, rawClipUrl, rawDraftOf } from "./raw-clip";
-import type { ActiveTurn } from "./state";
+import type { ActiveTurn, DraftRead } from "./state";
 import type { TurnProgress } from "./turn-progress";
 
 export type TurnDeps = {
@@ -41,7 +41,14 @@ export type TurnDeps = {
 /** How a turn ended, for the Durable Object to decide what comes next. */
 export type TurnOutcome =
   /** `exportable` is undefined when the state could not be read after the turn: unknown, not "no". */
-  | { kind: "done"; actions: GuiAction[]; exportable: boolean | undefined; extras?: Extra[] }
+  | {
+      kind: "done";
+      actions: GuiAction[];
+      exportable: boolean | undefined;
+      extras?: Extra[];
+      /** The draft the turn left, as read at its end: an automatic export renders it without reading again. */
+      after?: DraftRead;
+    }
   | { kind: "recover" }
   | { kind: "stopped" };
 
@@ -194,7 +201,10 @@ export async function runAgentTurn(deps: TurnDeps, initial: ActiveTurn): Promise
   }
 
   if (!turn.sawText) {
-    const after = await session.read(lang, (project) => project.client.state(project.record.sessionId));
+    const { state: after, sessionId } = await session.read(lang, async (project) => ({
+      state: await project.client.state(project.record.sessionId),
+      sessionId: project.record.sessionId,
+    }));
     // Any difference at all, a style-only one too, is reported; only an identical draft means the edit
     // may still be on its way and goes to recovery.
     const changes = diffDrafts(turn.snapshot, after.draft);
@@ -210,18 +220,23 @@ export async function runAgentTurn(deps: TurnDeps, initial: ActiveTurn): Promise
       actions: [...actions],
       exportable: isExportable(after.draft),
       extras,
+      after: { draft: after.draft, sessionId },
     };
   }
   await clearStatus(deps, turn);
   const draft = await session
-    .read(lang, (project) => project.client.state(project.record.sessionId))
-    .then((state) => ({ read: true as const, draft: state.draft, state }))
-    .catch(() => ({ read: false as const, draft: undefined, state: undefined }));
+    .read(lang, async (project) => ({
+      state: await project.client.state(project.record.sessionId),
+      sessionId: project.record.sessionId,
+    }))
+    .then(({ state, sessionId }) => ({ read: true as const, draft: state.draft, state, sessionId }))
+    .catch(() => ({ read: false as const, draft: undefined, state: undefined, sessionId: undefined }));
   return {
     kind: "done",
     actions: [...actions],
     exportable: draft.read ? (draft.draft ? isExportable(draft.draft) : false) : undefined,
     extras: draft.state ? extrasOf(turn, draft.state) : [],
+    ...(draft.sessionId !== undefined ? { after: { draft: draft.draft, sessionId: draft.sessionId } } : {}),
   };
 }
 

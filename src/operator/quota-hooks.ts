@@ -1,4 +1,4 @@
-import type { Origin } from "../chat/state";
+import type { DraftRead, Origin } from "../chat/state";
 import { t } from "../telegram/messages";
 import type { ChatSender } from "../telegram/sender";
 import type { Quotas } from "./quotas";
@@ -8,10 +8,12 @@ export type QuotaHooks = {
   /** Counts an instruction as an agent turn, or refuses it; either way the user is told where they stand. */
   allowTurn(origin: Origin, sender: ChatSender): Promise<boolean>;
   /** The render flow with the chat's daily render limit in front of `start` (and of AUTO_EXPORT's `startIfChanged`). */
-  limitRenders<F extends { start(origin: Origin): Promise<void>; startIfChanged?(origin: Origin): Promise<boolean> }>(
-    flow: F,
-    senderFor: (origin: Origin) => ChatSender,
-  ): F;
+  limitRenders<
+    F extends {
+      start(origin: Origin): Promise<void>;
+      startIfChanged?(origin: Origin, known?: DraftRead): Promise<boolean>;
+    },
+  >(flow: F, senderFor: (origin: Origin) => ChatSender): F;
 };
 
 export function createQuotaHooks(quotas: Quotas): QuotaHooks {
@@ -56,10 +58,10 @@ export function createQuotaHooks(quotas: Quotas): QuotaHooks {
         // AUTO_EXPORT (its Export button then says the limit is reached).
         ...(flow.startIfChanged
           ? {
-              async startIfChanged(origin: Origin) {
+              async startIfChanged(origin: Origin, known?: DraftRead) {
                 const verdict = await quotas.peekRender();
                 if (verdict.kind === "used-up") return false;
-                return (await flow.startIfChanged?.(origin)) ?? false;
+                return (await flow.startIfChanged?.(origin, known)) ?? false;
               },
             }
           : {}),
