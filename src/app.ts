@@ -4,8 +4,9 @@ import packageJson from "../package.json";
 import { ConfigError, configFrom } from "./config";
 import { logEvent, prepareChatHash } from "./log";
 import { routeOf } from "./operator/update-facts";
+import { isRecord } from "./shared/is-record";
 import { acceptWithRetry } from "./telegram/edge-accept";
-import { chatIdOfUpdate, isRecord, updateIdOf } from "./telegram/update-routing";
+import { chatIdOfUpdate, updateIdOf } from "./telegram/update-routing";
 
 type AppEnv = { Bindings: Env };
 

@@ -1,20 +1,52 @@
 import { GrammyError } from "grammy/web";
+import type { Config } from "../config";
 import { describeTimeline, formatTimeline } from "../nemo/draft";
 import { CALLBACK, type ChatActions, type MediaMessage, projectTag } from "../telegram/bot";
-import { t } from "../telegram/messages";
+import { type Lang, t } from "../telegram/messages";
 import { type ChatSender, ChatUnreachableError } from "../telegram/sender";
-import { isPrivateChat, REACTION } from "./chat-progress";
-import type { ChatWork } from "./chat-work";
-import { claimLinkAudience } from "./render-link";
-import type { Origin } from "./state";
-import { messageForError } from "./turn-runner";
+import type { MediaFlow } from "./media";
+import { type ChatProgress, isPrivateChat, REACTION } from "./progress";
+import { claimLinkAudience, type RenderFlow } from "./renders";
+import { messageForError, type NemoSession } from "./session";
+import type { ChatFlags, Origin } from "./storage";
+import type { TokenActions } from "./token-actions";
+import type { ExtrasOffers } from "./turns";
+import type { UserRate } from "./user-rate";
 
 /**
  * What the bot can be asked to do (grammY's handlers call these), on top of the chat's work: quick
  * answers run at once, beside a running turn; instructions go to the turn queue. A quick answer that
  * fails ends in a clear message, never an error in the chat.
  */
-export function createChatActions(work: ChatWork): ChatActions {
+/**
+ * What the quick answers need from the chat's work (chat-work.ts implements it): the parts they reach into
+ * and the few chat-wide operations, and nothing else, so this file reads without the object around it.
+ */
+export interface ChatActionsWork {
+  readonly config: Config;
+  readonly session: NemoSession;
+  readonly renders: Pick<RenderFlow, "start" | "workspaceLink">;
+  readonly media: Pick<MediaFlow, "add" | "links">;
+  readonly tokens: TokenActions;
+  readonly extras: Pick<ExtrasOffers, "clear" | "answer">;
+  readonly progress: Pick<ChatProgress, "react" | "isChatAdmin">;
+  readonly rate: UserRate;
+  senderFor(origin: Pick<Origin, "chatId" | "threadId">): ChatSender;
+  privateSender(userId: number): ChatSender;
+  botUsername(): string;
+  languageOf(languageCode: string | undefined): Promise<Lang>;
+  log(where: string, error: unknown): void;
+  enqueue(origin: Origin, text: string, options?: { oneShot?: boolean; wantsVideo?: boolean }): Promise<void>;
+  mayChangeChat(origin: Pick<Origin, "chatId" | "userId">): Promise<boolean>;
+  isOwnWork(userId: number | undefined): Promise<boolean>;
+  cancelEverything(sender: ChatSender): Promise<boolean>;
+  retryFailedTurn(origin: Origin, turnId: string): Promise<boolean>;
+  updateFlags(change: (flags: ChatFlags) => ChatFlags | undefined): Promise<ChatFlags>;
+  markUnreachable(): Promise<void>;
+  registerUrl(): Promise<string | undefined>;
+}
+
+export function createChatActions(work: ChatActionsWork): ChatActions {
   /** Albums already given their 👀 by this instance (a few recent ones are enough: albums settle in seconds). */
   const reactedAlbums: string[] = [];
   const firstOfAlbum = (mediaGroupId: string) => {

@@ -18,8 +18,7 @@ import { chatIdOfUpdate } from "../telegram/update-routing";
 import { resolveBotInfo } from "./bot-info";
 import { ChatWork } from "./chat-work";
 import { createInbox, type Inbox } from "./inbox";
-import { createSerial } from "./serial";
-import { KEYS, readKey, SCHEMAS } from "./state";
+import { createSerial, KEYS, readKey, SCHEMAS } from "./storage";
 
 /** How many update ids a chat remembers to ignore Telegram's redeliveries. */
 const SEEN_LIMIT = 500;

@@ -8,21 +8,16 @@ import type { ChatActions } from "../telegram/bot";
 import { isChatAdmin } from "../telegram/chat-admins";
 import { type Lang, langFromCode, t } from "../telegram/messages";
 import { answerPolicy, type ChatSender, ChatUnreachableError, createChatSender } from "../telegram/sender";
-import { createChatActions } from "./chat-actions";
-import { type ChatProgress, createChatProgress, isPrivateChat } from "./chat-progress";
-import { createExtrasOffers, type ExtrasOffers } from "./extras-offer";
+import { type ChatActionsWork, createChatActions } from "./chat-actions";
 import type { ChatFlowDeps } from "./flow-deps";
-import { createGroupPace, type GroupPace } from "./group-pace";
-import { createMediaFlow, type MediaFlow } from "./media-flow";
-import { createNemoSession, type NemoSession } from "./nemo-session";
+import { createMediaFlow, type MediaFlow } from "./media";
 import { createOutbox, type Outbox } from "./outbox";
-import { createRenderFlow, type RenderFlow } from "./render-flow";
-import { claimLinkAudience } from "./render-link";
-import { KEYS, type Origin, readKey, SCHEMAS } from "./state";
+import { type ChatProgress, createChatProgress, createGroupPace, type GroupPace, isPrivateChat } from "./progress";
+import { claimLinkAudience, createRenderFlow, type RenderFlow } from "./renders";
+import { createNemoSession, type NemoSession, registerUrl } from "./session";
+import { type ChatFlags, KEYS, type Origin, readKey, SCHEMAS } from "./storage";
 import { createTokenActions, type TokenActions } from "./token-actions";
-import { createTurnEndings } from "./turn-endings";
-import { TurnQueue } from "./turn-queue";
-import { registerUrl } from "./turn-runner";
+import { createExtrasOffers, createTurnEndings, type ExtrasOffers, TurnQueue } from "./turns";
 import { createUserRate, type UserRate } from "./user-rate";
 
 export type ChatWorkDeps = {
@@ -48,7 +43,7 @@ export type ChatWorkDeps = {
  * (turn-queue.ts), uploads (media-flow.ts) and renders (render-flow.ts). This object schedules them
  * (tick, nextWakeAt) and stops them all when Telegram refuses to deliver to the chat.
  */
-export class ChatWork {
+export class ChatWork implements ChatActionsWork {
   readonly session: NemoSession;
   readonly actions: ChatActions;
   readonly renders: RenderFlow;
@@ -362,4 +357,3 @@ function reachableAgain(update: Record<string, unknown>): boolean {
 }
 
 export type { NemoClient };
-export type ChatFlags = { unreachable?: boolean; greeted?: boolean };

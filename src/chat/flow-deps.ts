@@ -1,8 +1,8 @@
 import type { Api, RawApi } from "grammy/web";
 import type { Config } from "../config";
 import type { ChatSender } from "../telegram/sender";
-import type { NemoSession } from "./nemo-session";
-import type { Origin } from "./state";
+import type { NemoSession } from "./session";
+import type { Origin } from "./storage";
 
 /** What the chat's long-running flows (media intake, renders) get from the chat's work (chat-work.ts). */
 export type ChatFlowDeps = {

@@ -1,4 +1,4 @@
-import { KEYS, readKey, SCHEMAS } from "./state";
+import { KEYS, readKey, SCHEMAS } from "./storage";
 
 /** One key per waiting update, in arrival order: `inbox:<sequence>`. */
 const PREFIX = "inbox:";

@@ -14,7 +14,7 @@ import {
   type Destination,
   isTelegramTransportFailure,
 } from "../telegram/sender";
-import { createSerial } from "./serial";
+import { createSerial } from "./storage";
 
 const OUTBOX_KEY = "outbox";
 

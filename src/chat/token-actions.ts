@@ -2,9 +2,9 @@ import type { NemoClient } from "../nemo/client";
 import { NemoHttpError, NemoTokenInvalidError } from "../nemo/errors";
 import { t } from "../telegram/messages";
 import type { ChatSender } from "../telegram/sender";
-import type { NemoSession } from "./nemo-session";
-import { openButtonFor } from "./render-link";
-import type { Origin } from "./state";
+import { openButtonFor } from "./renders";
+import type { NemoSession } from "./session";
+import type { Origin } from "./storage";
 
 /**
  * /token (issue 17.3): a user brings their own NemoVideo API token. Only in a private chat; the message

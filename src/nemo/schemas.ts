@@ -1,5 +1,5 @@
 import { array, boolean, looseObject, number, type output, string, union, unknown } from "zod";
-import { isRecord } from "./draft-fields";
+import { isRecord } from "../shared/is-record";
 import { redact } from "./errors";
 
 /**

@@ -1,5 +1,5 @@
 import { Composer, type Context } from "grammy/web";
-import type { Origin } from "../chat/state";
+import type { Origin } from "../chat/storage";
 import type { Config } from "../config";
 import { isChatAdmin } from "../telegram/chat-admins";
 import { type Lang, langFromCode, t } from "../telegram/messages";

@@ -2,7 +2,7 @@ import type { Update } from "grammy/types";
 import type { Bot } from "grammy/web";
 import { Context } from "grammy/web";
 import type { ChatDurableObject } from "../chat/chat-do";
-import type { Origin } from "../chat/state";
+import type { Origin } from "../chat/storage";
 import type { Config } from "../config";
 import { hashChatId } from "../log";
 import { forgetAllButIdentity } from "../store/chat-record";

@@ -1,4 +1,4 @@
-import type { DraftRead, Origin } from "../chat/state";
+import type { DraftRead, Origin } from "../chat/storage";
 import { t } from "../telegram/messages";
 import type { ChatSender } from "../telegram/sender";
 import type { Quotas } from "./quotas";

@@ -1,5 +1,5 @@
 import { number, object, record, string } from "zod";
-import { readKey } from "../chat/state";
+import { readKey } from "../chat/storage";
 
 /**
  * Daily limits, counted in the chat's Durable Object storage: the object handles its chat's updates one

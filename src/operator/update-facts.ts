@@ -1,5 +1,5 @@
+import { isRecord } from "../shared/is-record";
 import { addressedToBot } from "../telegram/addressing";
-import { isRecord } from "../telegram/update-routing";
 
 /**
  * What the operator features need to know about a raw update, read defensively (it has not been through

@@ -1,7 +1,7 @@
 import { autoRetry } from "@grammyjs/auto-retry";
 import type { UserFromGetMe } from "grammy/types";
 import { Bot, type Context } from "grammy/web";
-import type { Origin } from "../chat/state";
+import type { Origin } from "../chat/storage";
 import type { Config } from "../config";
 import { addressedToBot } from "./addressing";
 import { routeText } from "./intents";

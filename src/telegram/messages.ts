@@ -1,4 +1,4 @@
-import type { KnownField } from "../nemo/draft-fields";
+import type { KnownField } from "../nemo/draft/types";
 import type { Extra } from "../nemo/generation";
 import { operatorMessages } from "../operator/messages";
 import { escapeAttribute, escapeHtml } from "./text";

@@ -36,5 +36,3 @@ function chatIdOf(value: unknown): number | undefined {
 function numericId(value: unknown): number | undefined {
   return typeof value === "number" && Number.isSafeInteger(value) ? value : undefined;
 }
-
-export { isRecord };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { removeInstruction } from "../../src/chat/extras-offer";
+import { removeInstruction } from "../../src/chat/turns/extras-offer";
 import {
   clipUrlInResult,
   extrasAdded,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createGroupPace } from "../../src/chat/group-pace";
+import { createGroupPace } from "../../src/chat/progress/group-pace";
 
 /** The group pacer with a hand-moved clock: calls wait for room instead of exceeding the window's limit. */
 describe("group pace", () => {

@@ -1,8 +1,8 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import type { NemoSession } from "../../src/chat/nemo-session";
-import { createRenderFlow } from "../../src/chat/render-flow";
-import type { Origin } from "../../src/chat/state";
+import { createRenderFlow } from "../../src/chat/renders/flow";
+import type { NemoSession } from "../../src/chat/session/nemo-session";
+import type { Origin } from "../../src/chat/storage/state";
 import { configFrom } from "../../src/config";
 import type { ChatSender } from "../../src/telegram/sender";
 import { clientWith, json, TOKEN } from "./nemo-fakes";

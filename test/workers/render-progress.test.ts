@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { hashOf, stableJson } from "../../src/chat/render-draft";
-import { limitAt, limitReached } from "../../src/chat/render-limits";
-import { estimateLeftMs, progressBar, progressText, shouldEdit } from "../../src/chat/render-progress";
-import type { RenderJob } from "../../src/chat/state";
+import { hashOf, stableJson } from "../../src/chat/renders/draft";
+import { limitAt, limitReached } from "../../src/chat/renders/limits";
+import { estimateLeftMs, progressBar, progressText, shouldEdit } from "../../src/chat/renders/progress";
+import type { RenderJob } from "../../src/chat/storage/state";
 
 const job = (patch: Partial<RenderJob> = {}): RenderJob => ({
   renderId: "render_1",

@@ -4,7 +4,7 @@ import {
   firstPollFromPrior,
   nextPollDelay,
   type PollScheduleInput,
-} from "../../src/chat/render-schedule";
+} from "../../src/chat/renders/schedule";
 
 const MAX = 30_000;
 const base: PollScheduleInput = { submittedAt: 1_000_000, now: 1_000_000, pollsSoFar: 0, maxIntervalMs: MAX };

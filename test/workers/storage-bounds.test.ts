@@ -1,9 +1,9 @@
 import { env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { createAlbumStore } from "../../src/chat/album-store";
 import type { ChatDurableObject } from "../../src/chat/chat-do";
 import { createInbox } from "../../src/chat/inbox";
-import { createUploadStore } from "../../src/chat/upload-store";
+import { createAlbumStore } from "../../src/chat/media/album-store";
+import { createUploadStore } from "../../src/chat/media/upload-store";
 
 /**
  * Issue 19.5 in real Durable Object storage: the inbox and albums are one key per item, capped, and

@@ -1,0 +1,1 @@
+export { createMediaFlow, type MediaFlow } from "./flow";

@@ -1,0 +1,2 @@
+export { createRenderFlow, type RenderFlow } from "./flow";
+export { claimLinkAudience, openButtonFor } from "./link";

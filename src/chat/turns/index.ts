@@ -1,0 +1,3 @@
+export { createTurnEndings } from "./endings";
+export { createExtrasOffers, type ExtrasOffers } from "./extras-offer";
+export { TurnQueue } from "./queue";
