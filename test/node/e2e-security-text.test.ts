@@ -126,6 +126,23 @@ describe("outside text arrives as text in every message kind", () => {
     }
   }, 60_000);
 
+  it("a title far longer than a caption allows still ends in the video, its title shortened", async () => {
+    const chat = await openChat(stack);
+    const longTitle = `${"Harbor lights at dusk ".repeat(150)}end`;
+    stack.nemo.scriptTurn({ sessionId: chat.sessionId, events: [], draftAfter: hostileDraft(longTitle) });
+    await chat.say("give it a long title");
+    await chat.waitForText(/What next/);
+    await chat.say("/export");
+    await chat.waitForText(/Video ready/, { method: "sendVideo", timeoutMs: 20_000 });
+    const video = botMessages(chat.chatId).find((message) => (message.caption ?? "").startsWith("✅ Video ready"));
+    const caption = video?.caption ?? "";
+    // Telegram refuses a caption over 1,024 characters (the fake does too): the title gives way, not the video.
+    expect(caption.length).toBeLessThanOrEqual(1024);
+    expect(caption).toContain("Harbor lights at dusk");
+    expect(caption).toMatch(/…$/);
+    expect(caption).not.toContain("end");
+  }, 60_000);
+
   it("group greeting and queue notices stay plain for a group with a hostile title", async () => {
     const { telegram } = stack;
     const chatId = -4_900_000_001;

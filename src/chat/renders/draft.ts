@@ -1,5 +1,6 @@
-import { canvasOf, type DraftLike, totalDurationMs } from "../../nemo/draft";
+import { canvasOf, type DraftLike, titleOf, totalDurationMs } from "../../nemo/draft";
 import { isRecord } from "../../shared/is-record";
+import { truncate } from "../../telegram/text";
 import type { RenderJob } from "../storage";
 
 /** Canvas size and length the draft declares, for sendVideo when the render status does not say. */
@@ -22,8 +23,17 @@ export async function hashOf(draft: DraftLike): Promise<string> {
   return [...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, "0")).join("");
 }
 
-/** The video's title for its caption, read through the one draft reader (nemo/draft-read.ts). */
-export { titleOf } from "../../nemo/draft";
+/**
+ * A title bold in a caption reads as a title up to about a line or two; the agent or a person can make it far
+ * longer, and Telegram refuses a caption over 1,024 characters (and the video with it).
+ */
+const CAPTION_TITLE_LIMIT = 200;
+
+/** The video's title for its caption, read through the one draft reader (nemo/draft), at most a short line. */
+export function captionTitleOf(draft: DraftLike): string | undefined {
+  const title = titleOf(draft);
+  return title === undefined ? undefined : truncate(title, CAPTION_TITLE_LIMIT);
+}
 
 /** JSON.stringify with sorted keys (arrays keep their order: track and segment order is content). */
 export function stableJson(value: unknown): string {

@@ -11,8 +11,6 @@ import { createRenderSubmit } from "./submit";
 import type { RenderFlowDeps } from "./types";
 import { sendAgain, supersede, versionsOf } from "./versions";
 
-export { titleOf } from "./draft";
-
 /**
  * Export: submit a render (render-submit.ts), poll it through the object's alarm (render-poll.ts), and
  * deliver the MP4 into the chat exactly once (render-delivery.ts). Each job is persisted under its own key

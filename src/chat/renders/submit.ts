@@ -7,7 +7,7 @@ import { stopButtons } from "../progress";
 import { registerUrl } from "../session";
 import type { Origin, RenderJob } from "../storage";
 import { logRenderError, sendRenderFailed } from "./context";
-import { titleOf, videoOf } from "./draft";
+import { captionTitleOf, videoOf } from "./draft";
 import { ACTIVE } from "./jobs";
 import { limitAt } from "./limits";
 import { openButtonFor, workspaceLink } from "./link";
@@ -100,7 +100,7 @@ export function createRenderSubmit(ctx: RenderContext) {
       renderId,
       sessionId: submitted.sessionId,
       origin,
-      title: titleOf(draft),
+      title: captionTitleOf(draft),
       submittedAt,
       lastProgress: progress,
       submitProgress: progress,
