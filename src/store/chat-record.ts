@@ -50,7 +50,6 @@ export interface ChatStore {
   read(chatId: number): Promise<ChatRecord | undefined>;
   /** Writes the record when it differs from what was last read or written; returns whether it wrote. */
   write(chatId: number, record: ChatRecord): Promise<boolean>;
-  remove(chatId: number): Promise<void>;
 }
 
 export const chatRecordKey = (chatId: number) => `chat:${chatId}`;
@@ -144,10 +143,6 @@ export function createChatStore(
       await kv.put(chatRecordKey(chatId), await encode(record, chatRecordKey(chatId)));
       lastSeen.set(chatId, comparable(record));
       return true;
-    },
-    async remove(chatId) {
-      await kv.delete(chatRecordKey(chatId));
-      lastSeen.delete(chatId);
     },
   };
   return store;

@@ -1,5 +1,5 @@
 import type { Config } from "../../config";
-import { NemoHttpError, NemoRateLimitedError } from "../../nemo/errors";
+import { NemoRateLimitedError } from "../../nemo/errors";
 import { t } from "../../telegram/messages";
 import { AnonymousTokensExhaustedError, OwnTokenNeededError, OwnTokenRefusedError } from "./account-errors";
 import type { NemoSession } from "./nemo-session";
@@ -23,9 +23,7 @@ export function messageForError(error: unknown, lang: "en" | "zh"): string {
   if (error instanceof AnonymousTokensExhaustedError) return texts.accounts.freeAccountsExhausted;
   if (error instanceof OwnTokenNeededError) return texts.accounts.tokenNeeded;
   if (error instanceof OwnTokenRefusedError) return texts.accounts.tokenRefused;
-  // NemoRateLimitedError is its own class (not an NemoHttpError): a 429 that outlived its one retry.
-  if (error instanceof NemoRateLimitedError || (error instanceof NemoHttpError && error.status === 429)) {
-    return texts.rateLimited;
-  }
+  // Every 429 is a NemoRateLimitedError (errors.ts checks the status first): one that outlived its retry.
+  if (error instanceof NemoRateLimitedError) return texts.rateLimited;
   return texts.backendError;
 }

@@ -205,10 +205,6 @@ export function createNemoSession(deps: SessionDeps) {
       return ensureProject(lang, { forceSession: true });
     },
     ensureProject,
-    /** Forgets the cached record so the next call re-reads KV. */
-    invalidate() {
-      cached = undefined;
-    },
   };
 }
 
