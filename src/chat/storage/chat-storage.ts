@@ -52,7 +52,7 @@ function createChatStorage(storage: DurableObjectStorage) {
       return updateItem(storage, KEYS[name], SCHEMAS[name] as unknown as ZodType<Value<N>>, change);
     },
 
-    /** Reads the key and deletes it in one step: true when it was set (a one-time mark). */
+    /** Reads the key and deletes it in one step, answering what it held (a one-time mark is taken once). */
     async take<N extends KeyName>(name: N): Promise<Value<N> | undefined> {
       let taken: Value<N> | undefined;
       await this.update(name, (current) => {

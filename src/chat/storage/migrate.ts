@@ -10,7 +10,6 @@ import {
   SCHEMAS,
   uploadKey,
 } from "./keys";
-import type { AlbumItem } from "./schemas";
 
 /**
  * The layout the stored values follow. Version 1 is the layout of the release before this registry
@@ -75,7 +74,7 @@ async function moveWholeAlbums(storage: DurableObjectStorage): Promise<void> {
   const entries: Record<string, unknown> = {};
   for (const { items, ...album } of Object.values(old)) {
     entries[albumHeadKey(album.mediaGroupId)] = AlbumHeadSchema.parse(album);
-    for (const item of items as AlbumItem[]) entries[albumItemKey(album.mediaGroupId, item.messageId)] = item;
+    for (const item of items) entries[albumItemKey(album.mediaGroupId, item.messageId)] = item;
   }
   await putInBatches(storage, entries);
   await storage.delete(LEGACY_KEYS.albums);
