@@ -33,12 +33,19 @@ function createChatStorage(storage: DurableObjectStorage) {
     put(values: StoredValues): Promise<void> {
       const entries = Object.fromEntries(Object.entries(values).map(([name, value]) => [KEYS[name as KeyName], value]));
       const keys = Object.keys(entries);
-      return serialOn(storage, keys, () => storage.put(entries));
+      const [only] = keys;
+      return serialOn(storage, keys, () =>
+        keys.length === 1 && only !== undefined ? storage.put(only, entries[only]) : storage.put(entries),
+      );
     },
 
     async delete(...names: KeyName[]): Promise<void> {
       const keys = names.map((name) => KEYS[name]);
-      await serialOn(storage, keys, () => storage.delete(keys));
+      const [only] = keys;
+      await serialOn(storage, keys, async () => {
+        if (keys.length === 1 && only !== undefined) await storage.delete(only);
+        else await storage.delete(keys);
+      });
     },
 
     /**
