@@ -2,6 +2,7 @@ import type { UserFromGetMe } from "grammy/types";
 import { Api } from "grammy/web";
 import type { Config } from "../config";
 import { retryAnswer } from "../telegram/retry-policy";
+import { chatStorage } from "./storage";
 
 let isolateCache: UserFromGetMe | undefined;
 
@@ -12,8 +13,8 @@ let isolateCache: UserFromGetMe | undefined;
 export async function resolveBotInfo(config: Config, storage: DurableObjectStorage): Promise<UserFromGetMe> {
   if (config.BOT_INFO) return config.BOT_INFO as unknown as UserFromGetMe;
   if (isolateCache) return isolateCache;
-  const stored = await storage.get<UserFromGetMe>("botInfo");
-  if (stored && typeof stored.id === "number" && typeof stored.username === "string") {
+  const stored = (await chatStorage(storage).get("botInfo")) as UserFromGetMe | undefined;
+  if (stored) {
     isolateCache = stored;
     return stored;
   }
@@ -22,6 +23,6 @@ export async function resolveBotInfo(config: Config, storage: DurableObjectStora
   const policy = { delaysMs: config.ANSWER_RETRY_DELAYS_MS, sleep: (ms: number) => scheduler.wait(ms) };
   const me = await retryAnswer(policy, () => api.getMe());
   isolateCache = me;
-  await storage.put("botInfo", me);
+  await chatStorage(storage).put({ botInfo: { ...me } });
   return me;
 }

@@ -18,7 +18,7 @@ import { chatIdOfUpdate } from "../telegram/update-routing";
 import { resolveBotInfo } from "./bot-info";
 import { ChatWork } from "./chat-work";
 import { createInbox, type Inbox } from "./inbox";
-import { createSerial, KEYS, readKey, SCHEMAS } from "./storage";
+import { chatStorage, createSerial, ITEM_SCHEMAS, KEYS, migrateStorage } from "./storage";
 
 /** How many update ids a chat remembers to ignore Telegram's redeliveries. */
 const SEEN_LIMIT = 500;
@@ -48,17 +48,21 @@ export class ChatDurableObject extends DurableObject<Env> {
     super(ctx, env);
     this.config = configFrom(env);
     this.inbox = createInbox(ctx.storage, () => this.config.INBOX_LIMIT);
+    // Before any update, alarm or call: values of an older layout are brought to the current one.
+    void ctx.blockConcurrencyWhile(() =>
+      migrateStorage(ctx.storage).catch((error) => this.logError("storage_migration", error)),
+    );
   }
 
   /** Records an update (ignoring redeliveries) and wakes the chat. Never calls NemoVideo or Telegram. */
   async accept(update: Record<string, unknown>): Promise<{ duplicate: boolean }> {
-    const parsed = SCHEMAS.inbox.element.safeParse(update);
+    const parsed = ITEM_SCHEMAS.inbox.safeParse(update);
     if (!parsed.success) return { duplicate: false };
     const updateId = parsed.data.update_id;
     // Telegram's redeliveries arrive concurrently: the check and the record run one at a time, so exactly
     // one of them records the update.
     const recorded = await this.inboxChange(async () => {
-      const seen = (await readKey(this.ctx.storage, KEYS.seen, SCHEMAS.seen)) ?? [];
+      const seen = (await chatStorage(this.ctx.storage).get("seen")) ?? [];
       if (seen.includes(updateId)) return false;
       seen.push(updateId);
       // A full inbox drops the update (still answered 200: a redelivery would only add to the flood).
@@ -166,10 +170,10 @@ export class ChatDurableObject extends DurableObject<Env> {
   /** The chat's work engine, created once the chat id is known (from the first update, then storage). */
   private async chatWork(update?: Record<string, unknown>): Promise<ChatWork | undefined> {
     if (this.work) return this.work;
-    let chatId = await this.ctx.storage.get<number>("chatId");
+    let chatId = await chatStorage(this.ctx.storage).get("chatId");
     if (chatId === undefined && update) {
       chatId = chatIdOfUpdate(update);
-      if (chatId !== undefined) await this.ctx.storage.put("chatId", chatId);
+      if (chatId !== undefined) await chatStorage(this.ctx.storage).put({ chatId });
     }
     if (chatId === undefined) return undefined;
     await prepareChatHash(this.config, chatId);

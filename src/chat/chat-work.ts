@@ -15,7 +15,7 @@ import { createOutbox, type Outbox } from "./outbox";
 import { type ChatProgress, createChatProgress, createGroupPace, type GroupPace, isPrivateChat } from "./progress";
 import { claimLinkAudience, createRenderFlow, type RenderFlow } from "./renders";
 import { createNemoSession, type NemoSession, registerUrl } from "./session";
-import { type ChatFlags, KEYS, type Origin, readKey, SCHEMAS } from "./storage";
+import { type ChatFlags, chatStorage, type Origin } from "./storage";
 import { createTokenActions, type TokenActions } from "./token-actions";
 import { createExtrasOffers, createTurnEndings, type ExtrasOffers, TurnQueue } from "./turns";
 import { createUserRate, type UserRate } from "./user-rate";
@@ -193,7 +193,7 @@ export class ChatWork implements ChatActionsWork {
   // --- reachability -------------------------------------------------------------------------------
 
   private async unreachable(): Promise<boolean> {
-    const flags = await readKey(this.deps.storage, KEYS.flags, SCHEMAS.flags);
+    const flags = await chatStorage(this.deps.storage).get("flags");
     return flags?.unreachable === true;
   }
 
@@ -215,14 +215,13 @@ export class ChatWork implements ChatActionsWork {
     if (!reachableAgain(update)) return;
     this.refusedByTelegram = false;
     if (!(await this.unreachable())) return;
-    const flags = (await readKey(this.deps.storage, KEYS.flags, SCHEMAS.flags)) ?? {};
-    await this.deps.storage.put(KEYS.flags, { ...flags, unreachable: false });
+    await chatStorage(this.deps.storage).update("flags", (flags) => ({ ...flags, unreachable: false }));
   }
 
   async markUnreachable(): Promise<void> {
     this.refusedByTelegram = true;
-    const flags = (await readKey(this.deps.storage, KEYS.flags, SCHEMAS.flags)) ?? {};
-    await this.turns.dropAll({ [KEYS.flags]: { ...flags, unreachable: true } });
+    const flags = (await chatStorage(this.deps.storage).get("flags")) ?? {};
+    await this.turns.dropAll({ flags: { ...flags, unreachable: true } });
     await this.renders.stopAll(false);
     await this.media.clear();
     await this.outbox.clear();
@@ -329,10 +328,12 @@ export class ChatWork implements ChatActionsWork {
 
   /** Reads and updates the chat's flags (greeted, unreachable). */
   async updateFlags(change: (flags: ChatFlags) => ChatFlags | undefined): Promise<ChatFlags> {
-    const flags = (await readKey(this.deps.storage, KEYS.flags, SCHEMAS.flags)) ?? {};
-    const next = change(flags);
-    if (next) await this.deps.storage.put(KEYS.flags, next);
-    return flags;
+    let before: ChatFlags = {};
+    await chatStorage(this.deps.storage).update("flags", (flags) => {
+      before = flags ?? {};
+      return change(before) ?? flags;
+    });
+    return before;
   }
 
   /** Anonymous users' registration link, for credit and plan messages. */

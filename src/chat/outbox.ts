@@ -5,7 +5,6 @@
  * itself, or when it has waited longer than OUTBOX_MAX_AGE_MS.
  */
 import type { InlineKeyboardMarkup } from "grammy/types";
-import { array, number, object, optional, record, string, unknown } from "zod";
 import type { Config } from "../config";
 import { logEvent } from "../log";
 import {
@@ -14,21 +13,7 @@ import {
   type Destination,
   isTelegramTransportFailure,
 } from "../telegram/sender";
-import { createSerial } from "./storage";
-
-const OUTBOX_KEY = "outbox";
-
-const EntrySchema = object({
-  id: string(),
-  html: string(),
-  destination: object({ chatId: number(), threadId: optional(number()) }),
-  replyTo: optional(number()),
-  buttons: optional(record(string(), unknown())),
-  firstAt: number(),
-  attempts: number(),
-  nextAt: number(),
-});
-const OutboxSchema = array(EntrySchema);
+import { chatStorage, createSerial } from "./storage";
 
 export type UndeliveredAnswer = {
   html: string;
@@ -58,12 +43,11 @@ export function createOutbox(deps: OutboxDeps) {
   const serially = createSerial();
 
   async function read() {
-    const parsed = OutboxSchema.safeParse(await storage.get(OUTBOX_KEY));
-    return parsed.success ? parsed.data : [];
+    return (await chatStorage(storage).get("outbox")) ?? [];
   }
   async function write(entries: Awaited<ReturnType<typeof read>>) {
-    if (entries.length > 0) await storage.put(OUTBOX_KEY, entries);
-    else await storage.delete(OUTBOX_KEY);
+    if (entries.length > 0) await chatStorage(storage).put({ outbox: entries });
+    else await chatStorage(storage).delete("outbox");
   }
 
   async function flushDue(): Promise<void> {
@@ -126,7 +110,7 @@ export function createOutbox(deps: OutboxDeps) {
       attempts: 0,
       nextAt: now() + config.OUTBOX_RETRY_MS,
     };
-    await serially(async () => storage.put(OUTBOX_KEY, [...(await read()), entry]));
+    await serially(async () => chatStorage(storage).put({ outbox: [...(await read()), entry] }));
     logEvent(config, "warn", { event: "outbox", chat: entry.destination.chatId, outcome: "kept", attempts: 0 });
     await deps.requestWake(entry.nextAt);
   }
@@ -167,7 +151,7 @@ export function createOutbox(deps: OutboxDeps) {
      * be what found the chat refused, and it waits for this while holding the chain.
      */
     async clear(): Promise<void> {
-      await storage.delete(OUTBOX_KEY);
+      await chatStorage(storage).delete("outbox");
     },
   };
 }

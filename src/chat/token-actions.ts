@@ -4,7 +4,7 @@ import { t } from "../telegram/messages";
 import type { ChatSender } from "../telegram/sender";
 import { openButtonFor } from "./renders";
 import type { NemoSession } from "./session";
-import type { Origin } from "./storage";
+import { chatStorage, type Origin } from "./storage";
 
 /**
  * /token (issue 17.3): a user brings their own NemoVideo API token. Only in a private chat; the message
@@ -15,7 +15,6 @@ import type { Origin } from "./storage";
 
 /** How long "send me your token" waits for the next message. */
 export const TOKEN_WAIT_MS = 10 * 60 * 1000;
-const AWAITING_KEY = "awaitingTokenUntil";
 /** NemoVideo user tokens, recognised even without /token so one pasted by itself is never sent to the agent. */
 const TOKEN_SHAPE = /^nmv_usr_[\w-]{8,}$/;
 
@@ -82,11 +81,11 @@ export function createTokenActions(deps: TokenActionsDeps) {
       }
       if (value !== "") {
         await removeTokenMessage(sender, messageId);
-        await storage.delete(AWAITING_KEY);
+        await chatStorage(storage).delete("awaitingTokenUntil");
         await adopt(origin, value);
         return;
       }
-      await storage.put(AWAITING_KEY, deps.now() + TOKEN_WAIT_MS);
+      await chatStorage(storage).put({ awaitingTokenUntil: deps.now() + TOKEN_WAIT_MS });
       await sender.send(texts.tokenAsk);
     },
 
@@ -96,10 +95,10 @@ export function createTokenActions(deps: TokenActionsDeps) {
      */
     async reply(origin: Origin, text: string, messageId: number | undefined): Promise<boolean> {
       const value = text.trim();
-      const until = await storage.get<number>(AWAITING_KEY);
+      const until = await chatStorage(storage).get("awaitingTokenUntil");
       const awaited = until !== undefined && until > deps.now();
       if (!awaited && !TOKEN_SHAPE.test(value)) return false;
-      if (until !== undefined) await storage.delete(AWAITING_KEY);
+      if (until !== undefined) await chatStorage(storage).delete("awaitingTokenUntil");
       // A command instead of the token ends the wait and runs as usual.
       if (value.startsWith("/")) return false;
       await removeTokenMessage(deps.senderFor(origin), messageId);

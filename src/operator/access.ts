@@ -1,3 +1,4 @@
+import { KEYS } from "../chat/storage";
 import type { Config } from "../config";
 
 /**
@@ -22,7 +23,7 @@ export function isAdmin(config: Pick<Config, "ADMIN_USER_IDS">, userId: number |
 /** Storage keys of the access state, kept in the chat's own Durable Object. */
 export const ACCESS_KEYS = {
   /** Set by an admin's /block. */
-  blocked: "op:blocked",
+  blocked: KEYS.blocked,
   /** The one refusal was sent; later messages get nothing. */
-  refused: "op:refused",
+  refused: KEYS.refused,
 } as const;

@@ -2,7 +2,7 @@ import type { Update } from "grammy/types";
 import type { Bot } from "grammy/web";
 import { Context } from "grammy/web";
 import type { ChatDurableObject } from "../chat/chat-do";
-import type { Origin } from "../chat/storage";
+import { chatStorage, KEYS, type Origin } from "../chat/storage";
 import type { Config } from "../config";
 import { hashChatId } from "../log";
 import { forgetAllButIdentity } from "../store/chat-record";
@@ -44,7 +44,7 @@ async function userHash(userId: number): Promise<string> {
 }
 
 /** Test-only: shifts the quota clock, so a test can see tomorrow's reset without waiting for it. */
-const CLOCK_OFFSET_KEY = "op:clockOffsetMs";
+const CLOCK_OFFSET_KEY = KEYS.clockOffset;
 /** /forget is allowed once per this many seconds per user. */
 const FORGET_EVERY_S = 24 * 60 * 60;
 /** Report a chat as active at most this often. */
@@ -129,8 +129,9 @@ export class OperatorDesk {
       await work?.actions.removedFromChat();
     } else {
       await storage.delete([ACCESS_KEYS.blocked, ACCESS_KEYS.refused]);
-      const flags = await storage.get<Record<string, unknown>>("flags");
-      if (flags?.unreachable) await storage.put("flags", { ...flags, unreachable: false });
+      await chatStorage(storage).update("flags", (flags) =>
+        flags?.unreachable ? { ...flags, unreachable: false } : flags,
+      );
     }
   }
 

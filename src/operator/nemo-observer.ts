@@ -1,4 +1,5 @@
 import { number, object, optional } from "zod";
+import { chatStorage } from "../chat/storage";
 import type { Config } from "../config";
 import { logEvent } from "../log";
 import { parseRenderStatus } from "../nemo/schemas";
@@ -67,16 +68,17 @@ export type NemoObserverDeps = {
   onRenderAccepted: () => Promise<void>;
 };
 
-const BALANCE_KEY = "op:balance";
-
 export function observeNemoFetch(deps: NemoObserverDeps): typeof fetch {
   const { config, chatId, stats } = deps;
 
   /** Any balance NemoVideo tells us: a drop since the last one is credits spent by this chat. */
   async function sawBalance(total: number): Promise<void> {
-    const previous = await deps.storage.get<number>(BALANCE_KEY);
+    let previous: number | undefined;
+    await chatStorage(deps.storage).update("balance", (stored) => {
+      previous = stored;
+      return total;
+    });
     if (previous !== undefined && total < previous) stats.report("credits", previous - total);
-    await deps.storage.put(BALANCE_KEY, total);
   }
 
   async function readBalance(headers: Headers): Promise<void> {
@@ -145,7 +147,7 @@ export function observeNemoFetch(deps: NemoObserverDeps): typeof fetch {
     const started = Date.now();
     const headers = new Headers(init?.headers ?? (input instanceof Request ? input.headers : undefined));
     // Without a baseline the first turn's cost would be invisible: read the balance once before it.
-    if (route === "run_sse" && deps.measureCredits && (await deps.storage.get(BALANCE_KEY)) === undefined) {
+    if (route === "run_sse" && deps.measureCredits && (await chatStorage(deps.storage).get("balance")) === undefined) {
       await readBalance(headers).catch(() => undefined);
     }
     let response: Response;

@@ -1,5 +1,5 @@
-import { number, object, record, string } from "zod";
-import { readKey } from "../chat/storage";
+import type { output } from "zod";
+import { chatStorage, type QuotaStateSchema } from "../chat/storage";
 
 /**
  * Daily limits, counted in the chat's Durable Object storage: the object handles its chat's updates one
@@ -7,15 +7,7 @@ import { readKey } from "../chat/storage";
  * consistency). A day is a UTC day; the counters of an older day are simply replaced.
  */
 
-const QuotaStateSchema = object({
-  day: string(),
-  /** Turns per user id ("chat" when a message has no user, e.g. an anonymous group admin). */
-  turns: record(string(), number()),
-  renders: number(),
-});
-type QuotaState = ReturnType<typeof QuotaStateSchema.parse>;
-
-export const QUOTA_KEY = "op:quota";
+type QuotaState = output<typeof QuotaStateSchema>;
 
 /** The answer to "may this go ahead?": how many are left after it and when the day ends. */
 export type QuotaVerdict =
@@ -48,11 +40,16 @@ export function msUntilUtcMidnight(at: number): number {
 export function createQuotas(deps: QuotaDeps) {
   const { storage, limits } = deps;
 
+  const store = chatStorage(storage);
+  /** The counts of `now`'s day: an older day's counters are simply replaced. */
+  const ofDay = (stored: QuotaState | undefined, now: number): QuotaState => {
+    const day = utcDay(now);
+    return stored?.day === day ? stored : { day, turns: {}, renders: 0 };
+  };
+
   async function today(): Promise<{ state: QuotaState; now: number }> {
     const now = deps.now();
-    const day = utcDay(now);
-    const stored = await readKey(storage, QUOTA_KEY, QuotaStateSchema);
-    return { state: stored?.day === day ? stored : { day, turns: {}, renders: 0 }, now };
+    return { state: ofDay(await store.get("quota"), now), now };
   }
 
   const userKey = (userId: number | undefined) => (userId === undefined ? "chat" : String(userId));
@@ -63,19 +60,25 @@ export function createQuotas(deps: QuotaDeps) {
       const limit = limits.turnsPerUser;
       if (limit === undefined) return { kind: "unlimited" };
       const key = userKey(userId);
-      const { state, now } = await today();
+      const now = deps.now();
       const resetInMs = msUntilUtcMidnight(now);
       if (userId !== undefined && deps.sharedTurns) {
-        const shared = await deps.sharedTurns(userId, state.day, limit).catch(() => undefined);
+        const shared = await deps.sharedTurns(userId, utcDay(now), limit).catch(() => undefined);
         if (shared) {
           if (!shared.allowed) return { kind: "used-up", limit, resetInMs };
           return { kind: "allowed", left: Math.max(0, limit - shared.used), limit, resetInMs };
         }
       }
-      const used = state.turns[key] ?? 0;
-      if (used >= limit) return { kind: "used-up", limit, resetInMs };
-      await storage.put(QUOTA_KEY, { ...state, turns: { ...state.turns, [key]: used + 1 } });
-      return { kind: "allowed", left: limit - used - 1, limit, resetInMs };
+      // Checked and counted in one step: two turns at once never both take the last one.
+      let verdict: QuotaVerdict = { kind: "used-up", limit, resetInMs };
+      await store.update("quota", (stored) => {
+        const counts = ofDay(stored, now);
+        const used = counts.turns[key] ?? 0;
+        if (used >= limit) return stored;
+        verdict = { kind: "allowed", left: limit - used - 1, limit, resetInMs };
+        return { ...counts, turns: { ...counts.turns, [key]: used + 1 } };
+      });
+      return verdict;
     },
     /** Whether the chat may start another render today, and how many are left, without counting one. */
     async peekRender(): Promise<QuotaVerdict> {
@@ -93,8 +96,11 @@ export function createQuotas(deps: QuotaDeps) {
     /** Counts a render NemoVideo accepted; nothing is stored while no render limit is set. */
     async countRender(): Promise<void> {
       if (limits.rendersPerChat === undefined) return;
-      const { state } = await today();
-      await storage.put(QUOTA_KEY, { ...state, renders: state.renders + 1 });
+      const now = deps.now();
+      await store.update("quota", (stored) => {
+        const counts = ofDay(stored, now);
+        return { ...counts, renders: counts.renders + 1 };
+      });
     },
   };
 }

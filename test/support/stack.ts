@@ -43,8 +43,12 @@ export type Stack = {
   url: string;
   nemo: NemoSim;
   telegram: TelegramFake;
-  /** Restarts the Worker (as a deploy does): in-memory state is lost, storage is kept. */
-  restartWorker(): Promise<void>;
+  /**
+   * Restarts the Worker (as a deploy does): in-memory state is lost, storage is kept. `whileStopped` runs
+   * between the stop and the start, with the folder the Durable Objects persist to (issue 13: a test
+   * writes what the previous version stored there).
+   */
+  restartWorker(whileStopped?: (durableObjectsPersist: string) => Promise<void>): Promise<void>;
   close(): Promise<void>;
 };
 
@@ -109,8 +113,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     },
     nemo,
     telegram,
-    async restartWorker() {
+    async restartWorker(whileStopped) {
       await mf.dispose();
+      await whileStopped?.(`${persistRoot}/do`);
       mf = makeMiniflare();
       url = (await mf.ready).toString().replace(/\/$/, "");
       await registerWebhook();

@@ -2,7 +2,7 @@ import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { createRenderFlow } from "../../src/chat/renders/flow";
 import type { NemoSession } from "../../src/chat/session/nemo-session";
-import type { Origin } from "../../src/chat/storage/state";
+import type { Origin } from "../../src/chat/storage/schemas";
 import { configFrom } from "../../src/config";
 import type { ChatSender } from "../../src/telegram/sender";
 import { clientWith, json, TOKEN } from "./nemo-fakes";

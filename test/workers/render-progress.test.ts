@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { hashOf, stableJson } from "../../src/chat/renders/draft";
 import { limitAt, limitReached } from "../../src/chat/renders/limits";
 import { estimateLeftMs, progressBar, progressText, shouldEdit } from "../../src/chat/renders/progress";
-import type { RenderJob } from "../../src/chat/storage/state";
+import type { RenderJob } from "../../src/chat/storage/schemas";
 
 const job = (patch: Partial<RenderJob> = {}): RenderJob => ({
   renderId: "render_1",

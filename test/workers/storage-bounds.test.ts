@@ -4,10 +4,13 @@ import type { ChatDurableObject } from "../../src/chat/chat-do";
 import { createInbox } from "../../src/chat/inbox";
 import { createAlbumStore } from "../../src/chat/media/album-store";
 import { createUploadStore } from "../../src/chat/media/upload-store";
+import { migrateStorage } from "../../src/chat/storage";
 
 /**
  * Issue 19.5 in real Durable Object storage: the inbox and albums are one key per item, capped, and
- * values stored by the previous version (one key holding the whole list) are still read, moved over.
+ * values stored by the previous version (one key holding the whole list) are still read, moved over. The
+ * move is the object's start step (storage/migrate.ts, run before any update or alarm); here the object
+ * has already started, so the test runs that step itself after writing the old values.
  */
 const update = (id: number) => ({ update_id: id, message: { message_id: id, text: `m${id}` } });
 
@@ -20,6 +23,7 @@ describe("bounded storage, one key per item", () => {
   it("reads an inbox stored whole by the previous version, in order, and moves it to one key per update", async () => {
     await inObject("storage-old-inbox", async (storage) => {
       await storage.put("inbox", [update(7), update(8), update(9)]);
+      await migrateStorage(storage);
       const inbox = createInbox(storage, () => 100);
       expect(await inbox.size()).toBe(3);
       expect(await storage.get("inbox")).toBeUndefined();
@@ -55,6 +59,7 @@ describe("bounded storage, one key per item", () => {
       await storage.put("albums", {
         g1: { mediaGroupId: "g1", origin, items: [item(1), item(2)], caption: "make it", settleAt: 5 },
       });
+      await migrateStorage(storage);
       const store = createAlbumStore(storage);
       const all = await store.all();
       expect(all.g1?.items.map((one) => one.messageId)).toEqual([1, 2]);
@@ -79,6 +84,7 @@ describe("bounded storage, one key per item", () => {
         createdAt,
       });
       await storage.put("uploads", [batch("b1", 10), batch("b2", 20)]);
+      await migrateStorage(storage);
       const store = createUploadStore(storage);
       expect((await store.all()).map((one) => one.id)).toEqual(["b1", "b2"]);
       expect(await storage.get("uploads")).toBeUndefined();

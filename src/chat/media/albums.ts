@@ -19,40 +19,49 @@ export function createAlbums(deps: AlbumDeps) {
   const store = createAlbumStore(storage);
   const albums = () => store.all();
 
+  /** Adds the item under the albums' chain (see AlbumStore.change); answers the new settle time. */
+  async function collectItem(origin: Origin, mediaGroupId: string, item: AlbumItem, caption: string): Promise<number> {
+    const all = await albums();
+    const existing = all[mediaGroupId];
+    const album: Album = existing ?? { mediaGroupId, origin, items: [], settleAt: 0 };
+    if (!album.items.some((other) => other.messageId === item.messageId)) album.items.push(item);
+    if (caption.trim() && !album.caption) {
+      album.caption = caption;
+      // Answers go to the item that carried the instruction.
+      album.origin = { ...album.origin, messageId: origin.messageId, userId: origin.userId };
+    }
+    all[mediaGroupId] = album;
+    // Quiet time counts from the sender's last item in any album, so an album Telegram split in two
+    // settles as one batch.
+    const settleAt = now() + config.ALBUM_SETTLE_MS;
+    const moved: Album[] = [album];
+    for (const other of Object.values(all)) {
+      if (other.origin.chatId === origin.chatId && other.origin.userId === origin.userId) {
+        other.settleAt = settleAt;
+        if (other !== album) moved.push(other);
+      }
+    }
+    // One key for the item, plus the (small) heads whose settle time moved.
+    await store.putItem(mediaGroupId, item, moved);
+    return settleAt;
+  }
+
   return {
     /** Adds one item to its album and pushes the settle time of all the sender's albums back. */
     async collect(origin: Origin, mediaGroupId: string, item: AlbumItem, caption: string): Promise<void> {
-      const all = await albums();
-      const existing = all[mediaGroupId];
-      const album: Album = existing ?? { mediaGroupId, origin, items: [], settleAt: 0 };
-      if (!album.items.some((other) => other.messageId === item.messageId)) album.items.push(item);
-      if (caption.trim() && !album.caption) {
-        album.caption = caption;
-        // Answers go to the item that carried the instruction.
-        album.origin = { ...album.origin, messageId: origin.messageId, userId: origin.userId };
-      }
-      all[mediaGroupId] = album;
-      // Quiet time counts from the sender's last item in any album, so an album Telegram split in two
-      // settles as one batch.
-      const settleAt = now() + config.ALBUM_SETTLE_MS;
-      const moved: Album[] = [album];
-      for (const other of Object.values(all)) {
-        if (other.origin.chatId === origin.chatId && other.origin.userId === origin.userId) {
-          other.settleAt = settleAt;
-          if (other !== album) moved.push(other);
-        }
-      }
-      // One key for the item, plus the (small) heads whose settle time moved.
-      await store.putItem(mediaGroupId, item, moved);
+      const settleAt = await store.change(() => collectItem(origin, mediaGroupId, item, caption));
       await deps.requestWake(settleAt);
     },
 
     /** Settles every due album, merging a sender's albums (Telegram splits more than 10 items) into one batch. */
     async settleDue(): Promise<void> {
-      const all = await albums();
-      const due = Object.values(all).filter((album) => album.settleAt <= now());
+      const due = await store.change(async () => {
+        const all = await albums();
+        const due = Object.values(all).filter((album) => album.settleAt <= now());
+        if (due.length > 0) await store.remove(due.map((album) => album.mediaGroupId));
+        return due;
+      });
       if (due.length === 0) return;
-      await store.remove(due.map((album) => album.mediaGroupId));
       const bySender = new Map<string, Album[]>();
       for (const album of due) {
         const key = `${album.origin.chatId}:${album.origin.userId ?? ""}`;
@@ -81,7 +90,7 @@ export function createAlbums(deps: AlbumDeps) {
     },
 
     clear(): Promise<void> {
-      return store.clear();
+      return store.change(() => store.clear());
     },
 
     /** Items collecting in every album, for the chat's cap on pending media. */

@@ -1,6 +1,6 @@
 import type { MediaMessage } from "../../telegram/bot";
 import { t } from "../../telegram/messages";
-import { type AlbumItem, KEYS, type Origin } from "../storage";
+import { type AlbumItem, chatStorage, type Origin } from "../storage";
 import { createUserRate } from "../user-rate";
 import { createAlbums } from "./albums";
 import { createUploadBatches } from "./batches";
@@ -9,8 +9,6 @@ import { uploadLinks } from "./links";
 import type { MediaFlowDeps } from "./types";
 
 export { TelegramDownloadError } from "./upload";
-
-const AWAITING_INSTRUCTION = "awaitingInstruction";
 
 /**
  * Media in: photos, videos, GIFs, audio and documents of an accepted type (media-files.ts), streamed from
@@ -25,7 +23,7 @@ export function createMediaFlow(deps: MediaFlowDeps) {
   const { storage } = deps;
   const uploads = createUploadBatches(deps);
   const albums = createAlbums({ ...deps, enqueue: uploads.enqueue });
-  const awaitInstruction = () => storage.put(AWAITING_INSTRUCTION, true);
+  const awaitInstruction = () => chatStorage(storage).put({ awaitingInstruction: true });
   const rate = createUserRate(deps);
 
   /**
@@ -97,7 +95,7 @@ export function createMediaFlow(deps: MediaFlowDeps) {
     async clear(): Promise<void> {
       await albums.clear();
       await uploads.clear();
-      await storage.delete([KEYS.albums, KEYS.uploads, AWAITING_INSTRUCTION]);
+      await chatStorage(storage).delete("awaitingInstruction");
     },
   };
 }

@@ -4,9 +4,7 @@
  * agent (and the timeline it builds) speaks of the user's files the way the user would. A file that has a
  * name of its own (a document, a named video) keeps it. The extension NemoVideo needs is added at upload.
  */
-import type { AlbumItem } from "../storage";
-
-const NUMBERS_KEY = "mediaNumbers";
+import { type AlbumItem, chatStorage } from "../storage";
 
 function wordFor(item: AlbumItem): string {
   const mime = item.mimeType ?? "";
@@ -19,15 +17,18 @@ function wordFor(item: AlbumItem): string {
 /** The items with a name each; the per-chat counters are kept in storage so later batches go on counting. */
 export async function nameItems(storage: DurableObjectStorage, items: AlbumItem[]): Promise<AlbumItem[]> {
   if (items.every((item) => item.fileName?.trim())) return items;
-  const stored = await storage.get<Record<string, number>>(NUMBERS_KEY);
-  const numbers: Record<string, number> = typeof stored === "object" && stored !== null ? { ...stored } : {};
-  const named = items.map((item) => {
-    if (item.fileName?.trim()) return item;
-    const word = wordFor(item);
-    const next = (Number.isInteger(numbers[word]) ? (numbers[word] ?? 0) : 0) + 1;
-    numbers[word] = next;
-    return { ...item, fileName: `${word} ${next}` };
+  let named = items;
+  // Counted and stored in one step: two batches named at once never get the same number.
+  await chatStorage(storage).update("mediaNumbers", (stored) => {
+    const numbers: Record<string, number> = { ...stored };
+    named = items.map((item) => {
+      if (item.fileName?.trim()) return item;
+      const word = wordFor(item);
+      const next = (Number.isInteger(numbers[word]) ? (numbers[word] ?? 0) : 0) + 1;
+      numbers[word] = next;
+      return { ...item, fileName: `${word} ${next}` };
+    });
+    return numbers;
   });
-  await storage.put(NUMBERS_KEY, numbers);
   return named;
 }

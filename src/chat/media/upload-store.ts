@@ -1,58 +1,36 @@
-import { KEYS, readKey, SCHEMAS, type UploadBatch } from "../storage";
-
-/** One key per upload batch, in the order they were made: `upload:<created at>:<id>`. */
-const PREFIX = "upload:";
-
-const keyOf = (batch: Pick<UploadBatch, "createdAt" | "id">) =>
-  `${PREFIX}${String(Math.max(0, Math.floor(batch.createdAt))).padStart(16, "0")}:${batch.id}`;
+import { ITEM_SCHEMAS, listItems, PREFIXES, serialOn, type UploadBatch, updateItem, uploadKey } from "../storage";
 
 /**
- * Upload batches, stored one key per batch: saving one batch's progress rewrites only that batch, never
- * the list of every batch waiting (a batch itself holds at most MEDIA_PENDING_LIMIT items). The old form,
- * one `uploads` key holding the whole list, is moved over on first use.
+ * Upload batches, stored one key per batch (`upload:<created at>:<id>`, in the order they were made):
+ * saving one batch's progress rewrites only that batch, never the list of every batch waiting (a batch
+ * itself holds at most MEDIA_PENDING_LIMIT items). The older form, one `uploads` key holding the whole
+ * list, is moved over by storage/migrate.ts.
  */
 export function createUploadStore(storage: DurableObjectStorage) {
-  let migrated = false;
-
-  async function migrate(): Promise<void> {
-    if (migrated) return;
-    migrated = true;
-    const old = await readKey(storage, KEYS.uploads, SCHEMAS.uploads);
-    if (old === undefined) return;
-    for (const batch of old) await storage.put(keyOf(batch), batch);
-    await storage.delete(KEYS.uploads);
-  }
-
   return {
-    /** Every stored batch, oldest first. */
+    /** Every stored batch, oldest first; an unreadable one is set aside rather than stalling the others. */
     async all(): Promise<UploadBatch[]> {
-      await migrate();
-      const batches: UploadBatch[] = [];
-      for (const [key, value] of await storage.list({ prefix: PREFIX })) {
-        const parsed = SCHEMAS.uploads.element.safeParse(value);
-        if (parsed.success) batches.push(parsed.data);
-        else await storage.delete(key); // unreadable: dropped rather than stalling the uploads behind it
-      }
-      return batches;
+      return (await listItems(storage, PREFIXES.upload, ITEM_SCHEMAS.upload)).map(([, batch]) => batch);
     },
     async add(batch: UploadBatch): Promise<void> {
-      await migrate();
-      await storage.put(keyOf(batch), batch);
+      await updateItem(storage, uploadKey(batch), ITEM_SCHEMAS.upload, () => batch);
     },
     /** Saves a batch's progress; false when it is gone (cancelled meanwhile). */
     async save(batch: UploadBatch): Promise<boolean> {
-      await migrate();
-      if ((await storage.get(keyOf(batch))) === undefined) return false;
-      await storage.put(keyOf(batch), batch);
-      return true;
+      const saved = await updateItem(storage, uploadKey(batch), ITEM_SCHEMAS.upload, (current) =>
+        current === undefined ? undefined : batch,
+      );
+      return saved !== undefined;
     },
     async remove(batch: Pick<UploadBatch, "createdAt" | "id">): Promise<void> {
-      await storage.delete(keyOf(batch));
+      await updateItem(storage, uploadKey(batch), ITEM_SCHEMAS.upload, () => undefined);
     },
     async clear(): Promise<void> {
-      await migrate();
-      const keys = [...(await storage.list({ prefix: PREFIX })).keys()];
-      for (let start = 0; start < keys.length; start += 100) await storage.delete(keys.slice(start, start + 100));
+      const keys = [...(await storage.list({ prefix: PREFIXES.upload })).keys()];
+      // In the batches' chains: a save under way must not write a cleared batch back.
+      await serialOn(storage, keys, async () => {
+        for (let start = 0; start < keys.length; start += 100) await storage.delete(keys.slice(start, start + 100));
+      });
     },
   };
 }

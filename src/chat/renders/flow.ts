@@ -1,6 +1,6 @@
 import { type DraftLike, isExportable } from "../../nemo/draft";
 import { type Lang, t } from "../../telegram/messages";
-import { type DraftRead, KEYS, type Origin, type RenderJob } from "../storage";
+import { chatStorage, type DraftRead, type Origin, type RenderJob } from "../storage";
 import { logRenderError } from "./context";
 import { createRenderDelivery } from "./delivery";
 import { hashOf } from "./draft";
@@ -61,7 +61,7 @@ export function createRenderFlow(deps: RenderFlowDeps) {
       return false;
     }
     // Refused once for this project (no render scope, plan limit): said once, not after every change.
-    if (auto && (await deps.storage.get(KEYS.exportRefused)) === sessionId) return false;
+    if (auto && (await chatStorage(deps.storage).get("exportRefused")) === sessionId) return false;
     const draftHash = await hashOf(draft);
     const versions = versionsOf(await jobs.list(), sessionId);
     if (auto && versions.lastRenderedHash() === draftHash) return false;
@@ -77,10 +77,10 @@ export function createRenderFlow(deps: RenderFlowDeps) {
     }
     await supersede(ctx, versions.olderRunning(draftHash));
     if ((await submit(origin, draft, draftHash, { auto })) === "refused") {
-      await deps.storage.put(KEYS.exportRefused, sessionId);
+      await chatStorage(deps.storage).put({ exportRefused: sessionId });
       return false;
     }
-    await deps.storage.delete(KEYS.exportRefused);
+    await chatStorage(deps.storage).delete("exportRefused");
     return true;
   }
 

@@ -1,5 +1,5 @@
 import type { RenderStatus } from "../../nemo/schemas";
-import { createSerial, KEYS, type RenderJob, RenderJobSchema } from "../storage";
+import { ITEM_SCHEMAS, listItems, PREFIXES, type RenderJob, renderKey, updateItem } from "../storage";
 
 export type RenderPhase = RenderJob["phase"];
 export type RenderOutput = NonNullable<RenderJob["output"]>;
@@ -15,52 +15,39 @@ const FINISHED_JOB_TTL_MS = 24 * 60 * 60 * 1000;
  * actor (a /cancel, a second alarm) moved it first: that refusal is what makes delivery happen once.
  */
 export function createRenderJobs({ storage, now }: { storage: DurableObjectStorage; now: () => number }) {
-  // Every write of this instance goes through one queue, so two promises never interleave a read-modify-write.
-  const exclusive = createSerial();
-  const keyOf = (renderId: string) => `${KEYS.renderPrefix}${renderId}`;
-
-  async function read(renderId: string): Promise<RenderJob | undefined> {
-    const parsed = RenderJobSchema.safeParse(await storage.get(keyOf(renderId)));
-    return parsed.success ? parsed.data : undefined;
-  }
+  const update = (renderId: string, change: (job: RenderJob | undefined) => RenderJob | undefined) =>
+    updateItem(storage, renderKey(renderId), ITEM_SCHEMAS.render, change);
 
   return {
-    /** Every stored job; an entry that no longer parses is deleted rather than polled forever. */
+    /** Every stored job; an entry that no longer parses is set aside rather than polled forever. */
     async list(): Promise<RenderJob[]> {
-      const stored = await storage.list({ prefix: KEYS.renderPrefix });
-      const valid: RenderJob[] = [];
-      for (const [key, value] of stored) {
-        const parsed = RenderJobSchema.safeParse(value);
-        if (parsed.success) valid.push(parsed.data);
-        else await storage.delete(key);
-      }
-      return valid;
+      return (await listItems(storage, PREFIXES.render, ITEM_SCHEMAS.render)).map(([, job]) => job);
     },
 
     /** Stores a job that was just submitted. */
-    create(job: RenderJob): Promise<void> {
-      return exclusive(() => storage.put(keyOf(job.renderId), job));
+    async create(job: RenderJob): Promise<void> {
+      await update(job.renderId, () => job);
     },
 
     /** Applies `change` only while the job is still in one of `from`; undefined when it is not (someone else won). */
-    transition(
+    async transition(
       renderId: string,
       from: RenderPhase[],
       change: (job: RenderJob) => RenderJob,
     ): Promise<RenderJob | undefined> {
-      return exclusive(async () => {
-        const current = await read(renderId);
-        if (!current || !from.includes(current.phase)) return undefined;
-        const next = change(current);
-        await storage.put(keyOf(renderId), next);
-        return next;
+      let moved: RenderJob | undefined;
+      await update(renderId, (current) => {
+        if (!current || !from.includes(current.phase)) return current;
+        moved = change(current);
+        return moved;
       });
+      return moved;
     },
 
     /** Drops the finished jobs among `all` that are older than the TTL. */
     async pruneFinished(all: RenderJob[]): Promise<void> {
       const stale = all.filter((job) => !ACTIVE.includes(job.phase) && now() - job.submittedAt > FINISHED_JOB_TTL_MS);
-      if (stale.length > 0) await storage.delete(stale.map((job) => keyOf(job.renderId)));
+      if (stale.length > 0) await storage.delete(stale.map((job) => renderKey(job.renderId)));
     },
   };
 }

@@ -1,4 +1,33 @@
-export { createSerial } from "./serial";
+export {
+  type ChatStorage,
+  chatStorage,
+  listItems,
+  readItem,
+  type StoredValues,
+  setAside,
+  updateItem,
+} from "./chat-storage";
+export {
+  AlbumHeadSchema,
+  albumHeadKey,
+  albumItemKey,
+  albumItemsPrefix,
+  type ExtrasOffer,
+  ExtrasOfferSchema,
+  ITEM_SCHEMAS,
+  inboxKey,
+  KEYS,
+  type KeyName,
+  OutboxEntrySchema,
+  PREFIXES,
+  QuotaStateSchema,
+  RateRecordSchema,
+  rateKey,
+  renderKey,
+  SCHEMAS,
+  uploadKey,
+} from "./keys";
+export { migrateStorage, SCHEMA_VERSION } from "./migrate";
 export {
   type ActiveTurn,
   type Album,
@@ -7,13 +36,11 @@ export {
   AlbumSchema,
   type ChatFlags,
   type DraftRead,
-  KEYS,
   type Origin,
   type QueuedTurn,
   type RenderJob,
   RenderJobSchema,
-  readKey,
-  SCHEMAS,
   type UploadBatch,
   type UploadOutcome,
-} from "./state";
+} from "./schemas";
+export { createSerial, serialOn } from "./serial";

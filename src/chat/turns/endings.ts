@@ -6,11 +6,10 @@ import { CALLBACK, type ChatActions } from "../../telegram/bot";
 import { type Lang, t } from "../../telegram/messages";
 import type { ChatSender } from "../../telegram/sender";
 import type { RenderFlow } from "../renders";
-import type { ActiveTurn, DraftRead, Origin, QueuedTurn } from "../storage";
+import { type ActiveTurn, chatStorage, type DraftRead, type Origin, type QueuedTurn } from "../storage";
 import type { ExtrasOffers } from "./extras-offer";
 
 /** Failed turns kept for their Retry button. */
-const FAILED_TURNS_KEY = "failedTurns";
 const FAILED_TURNS_KEPT = 20;
 
 export type TurnEndingsDeps = {
@@ -30,8 +29,7 @@ export type TurnEndings = ReturnType<typeof createTurnEndings>;
 
 /** What the chat says and does once an agent turn is over: the next steps, or a failure with its Retry. */
 export function createTurnEndings(deps: TurnEndingsDeps) {
-  const readFailed = async () =>
-    ((await deps.storage.get<Record<string, QueuedTurn>>(FAILED_TURNS_KEY)) ?? {}) as Record<string, QueuedTurn>;
+  const store = chatStorage(deps.storage);
 
   return {
     /** What follows a finished turn: the export it asked for, or the buttons to continue. */
@@ -72,10 +70,11 @@ export function createTurnEndings(deps: TurnEndingsDeps) {
 
     /** Keeps the failed turn for its Retry button and tells the chat. */
     async failed(turn: ActiveTurn): Promise<void> {
-      const failed = await readFailed();
-      failed[turn.id] = { id: turn.id, text: turn.text, origin: turn.origin, queuedAt: turn.queuedAt };
-      const kept = Object.fromEntries(Object.entries(failed).slice(-FAILED_TURNS_KEPT));
-      await deps.storage.put(FAILED_TURNS_KEY, kept);
+      await store.update("failedTurns", (stored) => {
+        const failed = { ...stored };
+        failed[turn.id] = { id: turn.id, text: turn.text, origin: turn.origin, queuedAt: turn.queuedAt };
+        return Object.fromEntries(Object.entries(failed).slice(-FAILED_TURNS_KEPT));
+      });
       const texts = t(turn.origin.lang);
       await deps.senderFor(turn.origin).send(texts.turnFailed, {
         replyTo: turn.origin.messageId,
@@ -85,11 +84,14 @@ export function createTurnEndings(deps: TurnEndingsDeps) {
 
     /** Removes and returns a kept failed turn (its Retry was pressed); undefined when no longer kept. */
     async takeFailed(turnId: string): Promise<QueuedTurn | undefined> {
-      const failed = await readFailed();
-      const previous = failed[turnId];
-      if (!previous) return undefined;
-      delete failed[turnId];
-      await deps.storage.put(FAILED_TURNS_KEY, failed);
+      let previous: QueuedTurn | undefined;
+      // Taken in one step: two presses of the same Retry queue it once.
+      await store.update("failedTurns", (stored) => {
+        previous = stored?.[turnId];
+        if (!stored || !previous) return stored;
+        const { [turnId]: _taken, ...rest } = stored;
+        return rest;
+      });
       return previous;
     },
   };

@@ -4,18 +4,11 @@
  * Only the newest offer is live: a later generation's extras replace it, and a pressed button is used up,
  * so an old button says it is no longer active instead of acting on a project that has moved on.
  */
-import { array, object, optional, string, enum as zEnum } from "zod";
 import type { Extra } from "../../nemo/generation";
 import { CALLBACK } from "../../telegram/bot";
 import { t } from "../../telegram/messages";
 import type { ChatSender } from "../../telegram/sender";
-import { type ActiveTurn, type Origin, readKey } from "../storage";
-
-const OFFER_KEY = "extrasOffer";
-const OfferSchema = object({
-  id: string(),
-  extras: array(object({ kind: zEnum(["music", "title", "text", "effect"]), label: optional(string()) })),
-});
+import { type ActiveTurn, chatStorage, type ExtrasOffer, type Origin } from "../storage";
 
 export type ExtrasOffersDeps = {
   storage: DurableObjectStorage;
@@ -30,7 +23,7 @@ export function createExtrasOffers(deps: ExtrasOffersDeps) {
   return {
     /** Names the extras and offers Keep / Remove extras; replaces any older offer. */
     async offer(turn: ActiveTurn, extras: Extra[]): Promise<void> {
-      await deps.storage.put(OFFER_KEY, { id: turn.id, extras });
+      await chatStorage(deps.storage).put({ extrasOffer: { id: turn.id, extras } });
       const texts = t(turn.origin.lang).twoStage;
       await deps.senderFor(turn.origin).send(texts.extrasOffer(extras), {
         buttons: {
@@ -48,12 +41,17 @@ export function createExtrasOffers(deps: ExtrasOffersDeps) {
     async answer(origin: Origin, offerId: string, choice: "keep" | "remove"): Promise<void> {
       const texts = t(origin.lang).twoStage;
       const sender = deps.senderFor(origin);
-      const offer = await readKey(deps.storage, OFFER_KEY, OfferSchema);
-      if (offer?.id !== offerId) {
+      // Used up in one step: a double press acts once, the second is told the offer is gone.
+      let offer: ExtrasOffer | undefined;
+      await chatStorage(deps.storage).update("extrasOffer", (stored) => {
+        if (stored?.id !== offerId) return stored;
+        offer = stored;
+        return undefined;
+      });
+      if (!offer) {
         await sender.send(texts.expired, { replyTo: origin.messageId });
         return;
       }
-      await deps.storage.delete(OFFER_KEY);
       if (choice === "keep") {
         await sender.send(texts.kept, { replyTo: origin.messageId });
         return;
@@ -62,7 +60,7 @@ export function createExtrasOffers(deps: ExtrasOffersDeps) {
     },
 
     async clear(): Promise<void> {
-      await deps.storage.delete(OFFER_KEY);
+      await chatStorage(deps.storage).delete("extrasOffer");
     },
   };
 }

@@ -2,10 +2,11 @@ import { logEvent } from "../../log";
 import { ChatUnreachableError, isTelegramTransportFailure } from "../../telegram/sender";
 import { createTurnProgress, REACTION } from "../progress";
 import { isTransientFailure, messageForError } from "../session";
-import { type ActiveTurn, KEYS } from "../storage";
+import type { ActiveTurn } from "../storage";
 import { createRawClipPreview } from "./raw-clip";
 import { recheckTurn, startRecovery } from "./recovery";
 import { runAgentTurn, type TurnOutcome } from "./runner";
+import { phasesBefore } from "./store";
 import type { TurnLifecycleDeps } from "./types";
 
 export type TurnLifecycle = ReturnType<typeof createTurnLifecycle>;
@@ -23,7 +24,7 @@ function isTransportFailure(error: unknown): boolean {
  * recovering turn and the crash of its runner. Starting the next turn is the queue's part (turn-queue.ts).
  */
 export function createTurnLifecycle(deps: TurnLifecycleDeps) {
-  const { config, storage, turns } = deps;
+  const { config, turns } = deps;
   return {
     async run(turn: ActiveTurn, signal: AbortSignal): Promise<void> {
       const started = deps.now();
@@ -38,7 +39,10 @@ export function createTurnLifecycle(deps: TurnLifecycleDeps) {
           session: deps.session,
           sender,
           now: deps.now,
-          persist: (next) => turns.saveIfCurrent(next),
+          // Only while it is still the chat's turn, in a phase that may lead to this one (a /cancel may have dropped it).
+          persist: async (next) => {
+            await turns.transition(next.id, phasesBefore(next.phase), () => next);
+          },
           progress,
           signal,
           ...(deps.api ? { previewClip: createRawClipPreview(deps.api, deps.senderFor) } : {}),
@@ -52,12 +56,13 @@ export function createTurnLifecycle(deps: TurnLifecycleDeps) {
       if (outcome.kind === "stopped") await deps.progress.react(turn.origin, REACTION.failed);
       const latest = (await turns.current()) ?? turn;
       if (outcome.kind === "recover") {
-        const recovering = startRecovery(latest, config, deps.now());
-        await turns.save(recovering);
-        await deps.requestWake(recovering.recheck?.nextAt ?? deps.now());
+        const recovering = await turns.transition(turn.id, ["starting", "streaming", "recovering"], (current) =>
+          startRecovery(current, config, deps.now()),
+        );
+        if (recovering) await deps.requestWake(recovering.recheck?.nextAt ?? deps.now());
         return;
       }
-      await storage.delete(KEYS.turn);
+      await turns.end(turn.id);
       if (outcome.kind === "done") {
         await deps.endings.finished(latest, outcome.actions, outcome.exportable, outcome.extras, outcome.after);
       }
@@ -71,10 +76,10 @@ export function createTurnLifecycle(deps: TurnLifecycleDeps) {
         return { kind: "wait" as const, turn: startRecovery({ ...turn, recheck: undefined }, config, deps.now()) };
       });
       if (outcome.kind === "wait") {
-        await turns.save(outcome.turn);
+        await turns.transition(turn.id, ["recovering"], () => outcome.turn);
         return false;
       }
-      await storage.delete(KEYS.turn);
+      await turns.end(turn.id);
       await deps.progress.react(turn.origin, outcome.kind === "done" ? REACTION.done : REACTION.failed);
       if (outcome.kind === "done") await deps.endings.finished(turn, [], outcome.exportable);
       else await deps.endings.failed(turn);
@@ -91,18 +96,18 @@ export function createTurnLifecycle(deps: TurnLifecycleDeps) {
       const current = await turns.current();
       if (current?.id !== turn.id) return;
       if (current.phase === "streaming") {
-        await turns.save(startRecovery(current, config, deps.now()));
+        await turns.transition(turn.id, ["streaming"], (latest) => startRecovery(latest, config, deps.now()));
         return;
       }
       // Failed in transport before the message could reach the agent: nothing was sent, so the turn is
       // safely started again by the alarm, a few times, instead of ending unanswered (issue 16).
       const failures = (current.startFailures ?? 0) + 1;
       if (isTransportFailure(error) && failures <= MAX_START_FAILURES) {
-        await turns.save({ ...current, startFailures: failures });
+        await turns.transition(turn.id, ["starting"], (latest) => ({ ...latest, startFailures: failures }));
         await deps.requestWake(deps.now() + config.WATCHDOG_INTERVAL_MS);
         return;
       }
-      await storage.delete(KEYS.turn);
+      await turns.end(turn.id);
       await deps.progress.react(turn.origin, REACTION.failed);
       const sender = deps.senderFor(turn.origin);
       // The "working on it" status would otherwise stay in the chat above the error.

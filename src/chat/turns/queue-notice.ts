@@ -3,10 +3,9 @@ import { t } from "../../telegram/messages";
 import type { ChatSender } from "../../telegram/sender";
 import { decoration } from "../../telegram/sender";
 import { isPrivateChat } from "../progress";
-import type { Origin } from "../storage";
+import { chatStorage, type Origin } from "../storage";
 
 /** The group's one queue message while a queue lasts: `waiting` is the queue's length at the last change. */
-const NOTICE_KEY = "queueNotice";
 type Notice = { messageId: number; waiting: number };
 
 export type QueueNotice = ReturnType<typeof createQueueNotice>;
@@ -40,15 +39,16 @@ export function createQueueNotice(deps: {
   return {
     async queued(origin: Origin, position: number): Promise<void> {
       const sender = deps.senderFor(origin);
-      const existing = isPrivateChat(origin.chatId) ? undefined : await deps.storage.get<Notice>(NOTICE_KEY);
+      const existing = isPrivateChat(origin.chatId) ? undefined : await chatStorage(deps.storage).get("queueNotice");
       if (!existing) {
         const messageId = await sender.send(t(origin.lang).queued(position), { replyTo: origin.messageId });
-        if (!isPrivateChat(origin.chatId)) await deps.storage.put(NOTICE_KEY, { messageId, waiting: position });
+        if (!isPrivateChat(origin.chatId))
+          await chatStorage(deps.storage).put({ queueNotice: { messageId, waiting: position } });
         lastEditAt = deps.now();
         return;
       }
       const notice = { ...existing, waiting: position };
-      await deps.storage.put(NOTICE_KEY, notice);
+      await chatStorage(deps.storage).put({ queueNotice: notice });
       pending = { origin, notice };
       if (timer) return;
       const wait = lastEditAt + deps.config.GROUP_STATUS_EDIT_MS - deps.now();
@@ -61,7 +61,7 @@ export function createQueueNotice(deps: {
       if (timer) clearTimeout(timer);
       timer = undefined;
       pending = undefined;
-      await deps.storage.delete(NOTICE_KEY);
+      await chatStorage(deps.storage).delete("queueNotice");
     },
   };
 }

@@ -1,7 +1,14 @@
 import { t } from "../../telegram/messages";
 import type { ChatSender } from "../../telegram/sender";
 import { REACTION } from "../progress";
-import { type ActiveTurn, createSerial, KEYS, type Origin, type QueuedTurn } from "../storage";
+import {
+  type ActiveTurn,
+  chatStorage,
+  createSerial,
+  type Origin,
+  type QueuedTurn,
+  type StoredValues,
+} from "../storage";
 import { createUserRate } from "../user-rate";
 import { createTurnLifecycle, type TurnLifecycle } from "./lifecycle";
 import { createQueueNotice, type QueueNotice } from "./queue-notice";
@@ -10,7 +17,6 @@ import { createTurnStore, type TurnStore } from "./store";
 import type { TurnQueueDeps } from "./types";
 
 /** Update ids whose instruction was queued, so an update handled again after a restart is not queued twice. */
-const QUEUED_UPDATES_KEY = "queuedUpdates";
 const QUEUED_UPDATES_KEPT = 100;
 
 /**
@@ -50,8 +56,7 @@ export class TurnQueue {
     if (!(await this.withinUserRate(origin))) return;
     if (this.deps.quotas && !(await this.deps.quotas.allowTurn(origin, this.deps.senderFor(origin)))) return;
     // Media sent without a caption waits for its instruction: that instruction is a one-shot request.
-    if (await this.deps.storage.get("awaitingInstruction")) {
-      await this.deps.storage.delete("awaitingInstruction");
+    if (await chatStorage(this.deps.storage).take("awaitingInstruction")) {
       options = { ...options, oneShot: true };
     }
     const item: QueuedTurn = {
@@ -66,7 +71,7 @@ export class TurnQueue {
     await this.deps.progress.react(origin, REACTION.seen);
     const sourceUpdate = this.handlingUpdateId;
     const placed = await this.serially(async () => {
-      const queued = (await this.deps.storage.get<number[]>(QUEUED_UPDATES_KEY)) ?? [];
+      const queued = (await chatStorage(this.deps.storage).get("queuedUpdates")) ?? [];
       if (sourceUpdate !== undefined && queued.includes(sourceUpdate)) return { again: true as const };
       const queue = await this.turns.queue();
       const busy = this.liveTurn !== undefined || (await this.turns.current()) !== undefined || queue.length > 0;
@@ -75,7 +80,7 @@ export class TurnQueue {
       queue.push(item);
       const remembered = sourceUpdate === undefined ? queued : [...queued, sourceUpdate].slice(-QUEUED_UPDATES_KEPT);
       // One write: the instruction and the note that its update queued it land together or not at all.
-      await this.deps.storage.put({ [KEYS.queue]: queue, [QUEUED_UPDATES_KEY]: remembered });
+      await this.turns.saveQueue(queue, { queuedUpdates: remembered });
       return { full: false as const, holding, position: queue.length };
     });
     if ("again" in placed) return;
@@ -123,7 +128,9 @@ export class TurnQueue {
         this.launch(turn);
       } else if (turn.phase === "streaming") {
         // The stream died with the previous instance. It cannot be resumed: recover by reading state.
-        await this.turns.save(startRecovery(turn, this.deps.config, this.deps.now()));
+        await this.turns.transition(turn.id, ["streaming"], (latest) =>
+          startRecovery(latest, this.deps.config, this.deps.now()),
+        );
       } else if (turn.recheck && turn.recheck.nextAt <= this.deps.now()) {
         return turn;
       }
@@ -155,21 +162,15 @@ export class TurnQueue {
     this.liveTurn = undefined;
     if (turn?.statusMessageId !== undefined) await sender.remove(turn.statusMessageId).catch(() => {});
     // In the queue's chain, so an instruction being queued right now cannot write the old queue back.
-    await this.serially(async () => {
-      await this.deps.storage.put(KEYS.queue, []);
-      await this.deps.storage.delete(KEYS.turn);
-    });
+    await this.serially(() => this.turns.clear());
     // The next queue gets its own notice, not an edit of one far up the chat.
     await this.notice.ended();
   }
 
   /** Aborts the running turn and drops it and the queue; `alongside` lands in the queue's write. */
-  async dropAll(alongside: Record<string, unknown>): Promise<void> {
+  async dropAll(alongside: StoredValues): Promise<void> {
     this.liveTurn?.controller.abort();
-    await this.serially(async () => {
-      await this.deps.storage.put({ ...alongside, [KEYS.queue]: [] });
-      await this.deps.storage.delete(KEYS.turn);
-    });
+    await this.serially(() => this.turns.clear(alongside));
   }
 
   /** A per-user cap on instructions per minute, so one group member cannot spend everyone's credits. */
@@ -198,7 +199,7 @@ export class TurnQueue {
     if (!next) return;
     if (queue.length === 0) await this.notice.ended();
     const turn: ActiveTurn = { ...next, startedAt: this.deps.now(), phase: "starting", sawText: false };
-    await this.deps.storage.put({ [KEYS.queue]: queue, [KEYS.turn]: turn });
+    await this.turns.claim(queue, turn);
     this.launch(turn);
   }
 

@@ -6,11 +6,8 @@ import {
   object,
   optional,
   type output,
-  record,
   string,
   unknown,
-  ZodArray,
-  type ZodType,
   enum as zEnum,
 } from "zod";
 
@@ -174,58 +171,6 @@ export const StoredUpdateSchema = looseObject({ update_id: number() });
 /** A project's draft as read at one moment, with the session it belongs to. */
 export type DraftRead = { draft: unknown; sessionId: string };
 
-export const KEYS = {
-  seen: "seen",
-  inbox: "inbox",
-  queue: "queue",
-  turn: "turn",
-  renders: "renders",
-  /** One key per render job (`render:<id>`), so jobs written at the same time never overwrite each other. */
-  renderPrefix: "render:",
-  albums: "albums",
-  flags: "flags",
-  pendingMedia: "pendingMedia",
-  uploads: "uploads",
-  /** The project whose render NemoVideo refused (402/403): no automatic render is tried for it again. */
-  exportRefused: "exportRefused",
-} as const;
-
-export const SCHEMAS = {
-  seen: array(number()),
-  inbox: array(StoredUpdateSchema),
-  queue: array(QueuedTurnSchema),
-  turn: ActiveTurnSchema,
-  renders: record(string(), RenderJobSchema),
-  albums: record(string(), AlbumSchema),
-  flags: looseObject({ unreachable: optional(boolean()), greeted: optional(boolean()) }),
-  pendingMedia: array(AlbumItemSchema),
-  uploads: array(UploadBatchSchema),
-  exportRefused: string(),
-} as const;
-
-/** Reads one key through its schema; a value that no longer parses is dropped rather than trusted. */
-export async function readKey<T>(
-  storage: DurableObjectStorage,
-  key: string,
-  schema: ZodType<T>,
-): Promise<T | undefined> {
-  const raw = await storage.get(key);
-  if (raw === undefined) return undefined;
-  const parsed = schema.safeParse(raw);
-  if (parsed.success) return parsed.data;
-  console.warn(JSON.stringify({ level: "warn", event: "storage_invalid", key }));
-  // A list (the queue, the inbox) loses only its unreadable items, never the other people's entries.
-  if (schema instanceof ZodArray && Array.isArray(raw)) {
-    const kept = raw.flatMap((item) => {
-      const one = (schema.element as ZodType).safeParse(item);
-      return one.success ? [one.data] : [];
-    });
-    await storage.put(key, kept);
-    return kept as T;
-  }
-  await storage.delete(key);
-  return undefined;
-}
-
 /** What the chat remembers about itself: greeted in a group, unreachable after Telegram refused it. */
+export const ChatFlagsSchema = looseObject({ unreachable: optional(boolean()), greeted: optional(boolean()) });
 export type ChatFlags = { unreachable?: boolean; greeted?: boolean };
