@@ -1,8 +1,8 @@
 import { GrammyError } from "grammy/web";
 import type { Config } from "../config";
+import { type Lang, t } from "../i18n";
 import { describeTimeline, formatTimeline } from "../nemo/draft";
 import { CALLBACK, type ChatActions, type MediaMessage, projectTag } from "../telegram/bot";
-import { type Lang, t } from "../telegram/messages";
 import { type ChatSender, ChatUnreachableError } from "../telegram/sender";
 import type { MediaFlow } from "./media";
 import { type ChatProgress, isPrivateChat, REACTION } from "./progress";

@@ -1,4 +1,4 @@
-import type { StatsWindow } from "./messages";
+import type { StatsWindow } from "../i18n";
 
 /** The shapes of usage statistics, free of Workers types so Node-side tests can import them. */
 export type StatsEventKind = "active" | "turn" | "render" | "failure" | "credits";

@@ -1,14 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { commandList, type Lang, langFromCode, type Texts, t } from "../../src/i18n";
 import { ACCEPTED_EXTENSIONS } from "../../src/nemo/formats";
-import {
-  commandList,
-  type Lang,
-  langFromCode,
-  type Messages,
-  registrationUrl,
-  t,
-  toolStage,
-} from "../../src/telegram/messages";
+import { toolStage } from "../../src/nemo/tool-stage";
 
 const EVIL = `<i>x</i> & "q"`;
 const ESCAPED = "&lt;i&gt;x&lt;/i&gt; &amp;";
@@ -78,7 +71,7 @@ function leaves(value: unknown, path = ""): [string, unknown][] {
   return [[path, value]];
 }
 
-function render(messages: Messages, path: string, value: unknown): string {
+function render(messages: Texts, path: string, value: unknown): string {
   if (typeof value === "function") {
     const args = SAMPLES[path];
     expect(args, `no sample arguments for ${path}`).toBeDefined();
@@ -233,11 +226,6 @@ describe("specific texts", () => {
   it("greets with the three product examples", () => {
     expect(en.greeting).toContain("Try saying:");
     expect(en.greeting).toContain("turn my photos into a 30-second TikTok video with trending music and captions");
-  });
-
-  it("builds the registration link with the bind id", () => {
-    expect(registrationUrl("anon_abc")).toBe("https://nemovideo.com/register?bind=anon_abc");
-    expect(registrationUrl("a b", "https://dev.nemovideo.ai/")).toBe("https://dev.nemovideo.ai/register?bind=a%20b");
   });
 });
 

@@ -5,9 +5,9 @@
  * so an old button says it is no longer active instead of acting on a project that has moved on.
  */
 import { array, object, optional, string, enum as zEnum } from "zod";
+import { t } from "../../i18n";
 import type { Extra } from "../../nemo/generation";
 import { CALLBACK } from "../../telegram/bot";
-import { t } from "../../telegram/messages";
 import type { ChatSender } from "../../telegram/sender";
 import { type ActiveTurn, type Origin, readKey } from "../storage";
 

@@ -1,7 +1,7 @@
 import type { Config } from "../../config";
+import { t } from "../../i18n";
 import { diffDrafts, formatChanges, isExportable, suggestNextSteps } from "../../nemo/draft";
 import { fnv1a } from "../../shared/fnv";
-import { t } from "../../telegram/messages";
 import type { ChatSender } from "../../telegram/sender";
 import type { NemoSession } from "../session";
 import type { ActiveTurn } from "../storage";

@@ -1,4 +1,5 @@
 import type { Config } from "../../config";
+import { t } from "../../i18n";
 import { diffDrafts, formatChanges, isExportable, suggestNextSteps } from "../../nemo/draft";
 import { NemoError, NemoHttpError, NemoInsufficientCreditsError, NemoTransportError } from "../../nemo/errors";
 import {
@@ -9,7 +10,6 @@ import {
   withoutTemporaryIssue,
 } from "../../nemo/generation";
 import { type GuiAction, translateAgentText } from "../../nemo/gui";
-import { t } from "../../telegram/messages";
 import { type ChatSender, ChatUnreachableError, decoration } from "../../telegram/sender";
 import { splitMessage } from "../../telegram/text";
 import type { TurnProgress } from "../progress";

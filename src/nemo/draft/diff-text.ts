@@ -1,5 +1,5 @@
 /** Draft changes as people read them, in the same words and punctuation as the timeline summary. */
-import { t } from "../../telegram/messages";
+import { t } from "../../i18n";
 import { humanKey } from "./fields";
 import { joinLabels, shorten } from "./read";
 import { formatTrackLine, seconds, spanText, WORDS } from "./timeline";

@@ -1,0 +1,234 @@
+/**
+ * The one shape every language provides. Each language is written against these interfaces (en/*.ts and
+ * zh/*.ts, one file per area), so a text missing from a language, or one only a language has, is a type
+ * error. All texts are for Telegram's HTML parse mode unless their comment says plain text: fixed text is
+ * written HTML-safe and every interpolated value is escaped by the text itself, so callers pass raw
+ * values (names, URLs, agent text) and never escape twice.
+ */
+import type { KnownField } from "../nemo/draft/types";
+import type { Extra } from "../nemo/generation";
+import type { ToolStage } from "../nemo/tool-stage";
+
+/** The languages the bot speaks. */
+export type Lang = "en" | "zh";
+
+/** A credit balance as NemoVideo reports it. */
+export interface Credits {
+  available: number;
+  frozen: number;
+  total: number;
+}
+
+/** What one batch of uploads added, by kind. */
+export interface MediaCounts {
+  photos: number;
+  videos: number;
+  audio: number;
+  files: number;
+}
+
+/** Counters for one window of /stats. */
+export type StatsWindow = { chats: number; turns: number; renders: number; failures: number; credits: number };
+
+/** A link that binds an anonymous account, when the person has one to bind. */
+type RegisterLink = { registerUrl?: string };
+
+/** Connecting, helping, working on a request and how a request ends. */
+export interface ConversationTexts {
+  settingUp: string;
+  greeting: string;
+  help: string;
+  working: string;
+  stages: Record<ToolStage, string>;
+  stageForTool: (name: string) => string;
+  stillWorking: (elapsedMs: number) => string;
+  queued: (position: number) => string;
+  queueFull: string;
+  credits: (credits: Credits, more?: RegisterLink) => string;
+  creditsUnavailable: string;
+  timeline: (summary: string) => string;
+  timelineEmpty: string;
+  turnFailed: string;
+  turnTimedOut: string;
+  disconnectedWaiting: string;
+  silentTurnReport: (changesText: string, suggestions: readonly string[]) => string;
+  whatNext: string;
+  nothingChanged: string;
+  offerEdit: string;
+  outOfCredits: (more?: RegisterLink) => string;
+  exportBlocked: (more?: RegisterLink) => string;
+  rateLimited: string;
+  backendError: string;
+  sessionLost: string;
+  // issue 18: progress people can see
+  progress: {
+    stop: string;
+    /** The live draft of a private chat: the stage, the time so far and the answer as it is written. */
+    draft: (stage: string, elapsedMs: number, partial: string) => string;
+    stopped: string;
+    nothingToStop: string;
+    notYours: string;
+    /** Several waiting requests in a group share one notice, edited as the queue changes. */
+    queuedMany: (waiting: number) => string;
+  };
+}
+
+/** Exports: progress, limits, results, and the raw clip of a two-stage generation (issues 14, 15). */
+export interface RenderTexts {
+  notExportable: string;
+  exportQueued: string;
+  renderAlreadyRunning: string;
+  renderDone: (title?: string) => string;
+  renderFailed: (reason?: string) => string;
+  videoTooLargeLink: (url: string) => string;
+  renderStatus: (bar: string, percent: number, leftMs: number | undefined, updated: boolean) => string;
+  renderTimedOut: (percent: number, elapsedMs: number) => string;
+  renderStalled: (percent: number, elapsedMs: number) => string;
+  renderGone: string;
+  renderCurrentVersion: string;
+  retryExportButton: string;
+  twoStage: {
+    rawClipCaption: string;
+    rawClipLink: (url: string) => string;
+    extrasOffer: (extras: Extra[]) => string;
+    keep: string;
+    remove: string;
+    kept: string;
+    expired: string;
+  };
+}
+
+/** Photos, clips, audio and links people send. */
+export interface MediaTexts {
+  mediaAdded: (counts: MediaCounts, askWhatToMake?: boolean) => string;
+  uploading: (done: number, total: number) => string;
+  uploadFailed: (filename?: string) => string;
+  uploadFailedAll: (count: number) => string;
+  uploadHelp: string;
+  unsupportedMedia: string;
+  fileTooBigForTelegram: (filename?: string) => string;
+  fileTooLargeForNemo: (filename?: string) => string;
+}
+
+/** The bot's commands (for `setMyCommands`, in the order they are listed). */
+export type BotCommand =
+  | "start"
+  | "help"
+  | "credits"
+  | "status"
+  | "export"
+  | "new"
+  | "cancel"
+  | "open"
+  | "language"
+  | "token";
+
+/** Groups, commands and buttons. */
+export interface CommandTexts {
+  groupGreeting: (username: string) => string;
+  mentionedWithoutText: string;
+  rateLimitedUser: (seconds: number) => string;
+  cancelled: string;
+  nothingToCancel: string;
+  newProjectConfirm: string;
+  newProjectDone: string;
+  newProjectAlreadyStarted: string;
+  openLink: string;
+  languageChoose: string;
+  languageSet: string;
+  retryExpired: string;
+  unknownCommand: string;
+  /** The answer to a button this version no longer knows (callback answers are plain text, ≤200 chars). */
+  buttonExpired: string;
+  buttons: {
+    export: string;
+    timeline: string;
+    credits: string;
+    open: string;
+    retry: string;
+    confirmNew: string;
+    cancel: string;
+    english: string;
+    chinese: string;
+  };
+  /** Each command's description in the command menu (plain text, ≤256 chars). */
+  commands: Record<BotCommand, string>;
+}
+
+/** Accounts and tokens (issue 17), export refusals (14.4). */
+export interface AccountTexts {
+  freeAccountsExhausted: string;
+  tokenNeeded: string;
+  tokenAsk: string;
+  tokenSaved: (available: number | undefined) => string;
+  tokenOldProject: string;
+  tokenWrong: string;
+  tokenCheckFailed: string;
+  tokenOff: string;
+  tokenOffNone: string;
+  tokenInGroup: string;
+  tokenRefused: string;
+  exportNeedsAccount: (options: { registerUrl?: string; linkBelow: boolean }) => string;
+  forgetTooSoon: string;
+  statsLine: (status: { state: "ok" | "capped"; lastRefusalAt?: string }) => string;
+}
+
+/** Claim links, outside text, input limits and group powers (issue 19). */
+export interface SecurityTexts {
+  /** An agent's answer: outside text, shown exactly as written (split after escaping). */
+  agentText: (text: string) => string;
+  openNotWithOperatorToken: string;
+  openSentPrivately: string;
+  openStartPrivately: (username: string) => string;
+  openLinkForGroup: string;
+  tooManyLinks: (limit: number) => string;
+  linkRefused: (host: string) => string;
+  rateLimitedMedia: (seconds: number) => string;
+  rateLimitedQuick: (seconds: number) => string;
+  adminOnly: string;
+  inboxFull: string;
+  mediaListFull: string;
+}
+
+/** Words for draft changes found by comparing the timeline (issue 14). Plain text; escaped where sent. */
+export interface DraftTexts {
+  draftFields: {
+    names: Record<KnownField, string>;
+    on: string;
+    off: string;
+    removed: string;
+    changed: string;
+    items: (n: number) => string;
+    settings: (n: number) => string;
+    clips: (n: number) => string;
+    updated: string;
+  };
+}
+
+/** The operator features: access, quotas, privacy and admin commands. */
+export interface OperatorTexts {
+  notAllowed: string;
+  blocked: string;
+  turnsLeft: (left: number, limit: number, resetInMs: number) => string;
+  turnsUsedUp: (limit: number, resetInMs: number) => string;
+  rendersLeft: (left: number, limit: number, resetInMs: number) => string;
+  rendersUsedUp: (limit: number, resetInMs: number) => string;
+  forgetConfirm: string;
+  forgetDone: string;
+  forgetKept: string;
+  stats: (day: StatsWindow, week: StatsWindow) => string;
+  statsUnavailable: string;
+  blockUsage: string;
+  chatBlocked: (chatId: string) => string;
+  chatUnblocked: (chatId: string) => string;
+  buttons: {
+    forgetYes: string;
+    forgetNo: string;
+  };
+}
+
+/** Every user-facing text of the bot in one language: `t(lang)`. */
+export interface Texts extends ConversationTexts, RenderTexts, MediaTexts, CommandTexts, SecurityTexts, DraftTexts {
+  accounts: AccountTexts;
+  operator: OperatorTexts;
+}
