@@ -5,7 +5,7 @@
  * written HTML-safe and every interpolated value is escaped by the text itself, so callers pass raw
  * values (names, URLs, agent text) and never escape twice.
  */
-import type { KnownField } from "../nemo/draft/types";
+import type { DraftChange, KnownField, Suggestion, TrackKind, TrackLine } from "../nemo/draft";
 import type { Extra } from "../nemo/generation";
 import type { ToolStage } from "../nemo/tool-stage";
 
@@ -51,7 +51,8 @@ export interface ConversationTexts {
   turnFailed: string;
   turnTimedOut: string;
   disconnectedWaiting: string;
-  silentTurnReport: (changesText: string, suggestions: readonly string[]) => string;
+  /** What an edit that ended without an answer changed, and what could come next. */
+  silentTurnReport: (changes: readonly DraftChange[], suggestions: readonly Suggestion[]) => string;
   whatNext: string;
   nothingChanged: string;
   offerEdit: string;
@@ -190,19 +191,57 @@ export interface SecurityTexts {
   mediaListFull: string;
 }
 
-/** Words for draft changes found by comparing the timeline (issue 14). Plain text; escaped where sent. */
+/** The timeline summary's and the change lines' words and punctuation (plain text). */
+export interface DraftWords {
+  kinds: Record<TrackKind, string>;
+  header: (n: number) => string;
+  colon: string;
+  open: string;
+  close: string;
+  sep: string;
+  /** A name or count set aside after a kind: " (beach.mp4)", "（beach.mp4）". */
+  aside: (s: string) => string;
+  quote: (s: string) => string;
+  from: (s: string) => string;
+  clips: (n: number) => string;
+  listSep: string;
+  added: (s: string) => string;
+  removed: (s: string) => string;
+  segmentsAdded: (kind: string, n: number, labels: string) => string;
+  segmentsRemoved: (kind: string, n: number, labels: string) => string;
+  titleText: string;
+  retimed: (n: number) => string;
+  /** "Video (beach.mp4) volume", "视频（beach.mp4）音量". */
+  volumeOf: (kind: string) => string;
+  canvas: string;
+  duration: string;
+  more: (n: number) => string;
+}
+
+/** Words for changed fields of a segment or track (issue 14). Plain text. */
+export interface DraftFieldWords {
+  names: Record<KnownField, string>;
+  on: string;
+  off: string;
+  removed: string;
+  changed: string;
+  items: (n: number) => string;
+  settings: (n: number) => string;
+  clips: (n: number) => string;
+  updated: string;
+}
+
+/** What the draft reader found, worded: the timeline, the changes of an edit, next steps. Plain text. */
 export interface DraftTexts {
-  draftFields: {
-    names: Record<KnownField, string>;
-    on: string;
-    off: string;
-    removed: string;
-    changed: string;
-    items: (n: number) => string;
-    settings: (n: number) => string;
-    clips: (n: number) => string;
-    updated: string;
+  draftFields: DraftFieldWords;
+  draft: DraftWords & {
+    /** The changes as "• "-bulleted lines; empty when there are none. */
+    changes: (changes: readonly DraftChange[]) => string;
+    /** The summary, one numbered track per line after a header; undefined when the timeline is empty. */
+    timeline: (lines: readonly TrackLine[]) => string | undefined;
   };
+  /** Next steps offered after an edit that ended without an answer. */
+  suggestions: Record<Suggestion, string>;
 }
 
 /** The operator features: access, quotas, privacy and admin commands. */

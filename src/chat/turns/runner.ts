@@ -1,6 +1,6 @@
 import type { Config } from "../../config";
 import { t } from "../../i18n";
-import { diffDrafts, formatChanges, isExportable, suggestNextSteps } from "../../nemo/draft";
+import { diffDrafts, isExportable, suggestNextSteps } from "../../nemo/draft";
 import { NemoError, NemoHttpError, NemoInsufficientCreditsError, NemoTransportError } from "../../nemo/errors";
 import {
   type Extra,
@@ -204,10 +204,9 @@ export async function runAgentTurn(deps: TurnDeps, initial: ActiveTurn): Promise
     const changes = diffDrafts(turn.snapshot, after.draft);
     if (changes.length === 0) return { kind: "recover" };
     const extras = extrasOf(turn, after);
-    await sender.send(
-      texts.silentTurnReport(formatChanges(changes, lang), suggestNextSteps(after.draft, changes, lang)),
-      { replyTo: turn.origin.messageId },
-    );
+    await sender.send(texts.silentTurnReport(changes, suggestNextSteps(after.draft, changes)), {
+      replyTo: turn.origin.messageId,
+    });
     await clearStatus(deps, turn);
     return {
       kind: "done",

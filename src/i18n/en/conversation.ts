@@ -1,8 +1,10 @@
+import type { DraftChange, Suggestion } from "../../nemo/draft";
 import { CREDIT_COSTS } from "../../nemo/pricing";
 import { type ToolStage, toolStage } from "../../nemo/tool-stage";
 import { escapeHtml } from "../../telegram/text";
 import { bullets, elapsedText, link, minutes, num } from "../format";
 import type { ConversationTexts, Credits } from "../types";
+import { draft } from "./draft";
 
 const STAGES: Record<ToolStage, string> = {
   understand: "🔍 Looking at your media…",
@@ -76,11 +78,13 @@ export const conversation: ConversationTexts = {
   turnTimedOut:
     "⌛ That took too long, so I stopped waiting. Your project is safe — check /status, or send the request again.",
   disconnectedWaiting: "📡 I lost the connection to NemoVideo — checking whether your edit went through…",
-  silentTurnReport: (changesText: string, suggestions: readonly string[]) =>
+  silentTurnReport: (changes: readonly DraftChange[], suggestions: readonly Suggestion[]) =>
     [
       "✅ Done. Here's what changed:",
-      escapeHtml(changesText),
-      suggestions.length > 0 ? `\n<b>Next you could:</b>\n${bullets(suggestions)}` : undefined,
+      escapeHtml(draft.draft.changes(changes)),
+      suggestions.length > 0
+        ? `\n<b>Next you could:</b>\n${bullets(suggestions.map((s) => draft.suggestions[s]))}`
+        : undefined,
     ]
       .filter((line) => line !== undefined && line !== "")
       .join("\n"),

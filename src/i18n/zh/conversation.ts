@@ -1,8 +1,10 @@
+import type { DraftChange, Suggestion } from "../../nemo/draft";
 import { CREDIT_COSTS } from "../../nemo/pricing";
 import { type ToolStage, toolStage } from "../../nemo/tool-stage";
 import { escapeHtml } from "../../telegram/text";
 import { bullets, elapsedText, link, minutes, num } from "../format";
 import type { ConversationTexts, Credits } from "../types";
+import { draft } from "./draft";
 
 const STAGES: Record<ToolStage, string> = {
   understand: "🔍 正在查看你的素材…",
@@ -74,11 +76,13 @@ export const conversation: ConversationTexts = {
   turnFailed: "⚠️ 处理时出了点问题。你的项目没有丢失 — 请再试一次。",
   turnTimedOut: "⌛ 等待时间太长，我先停止等待了。你的项目没有丢失 — 可以用 /status 查看，或重新发送请求。",
   disconnectedWaiting: "📡 与 NemoVideo 的连接断开了 — 正在确认你的修改是否已完成…",
-  silentTurnReport: (changesText: string, suggestions: readonly string[]) =>
+  silentTurnReport: (changes: readonly DraftChange[], suggestions: readonly Suggestion[]) =>
     [
       "✅ 完成。以下是改动：",
-      escapeHtml(changesText),
-      suggestions.length > 0 ? `\n<b>接下来可以：</b>\n${bullets(suggestions)}` : undefined,
+      escapeHtml(draft.draft.changes(changes)),
+      suggestions.length > 0
+        ? `\n<b>接下来可以：</b>\n${bullets(suggestions.map((s) => draft.suggestions[s]))}`
+        : undefined,
     ]
       .filter((line) => line !== undefined && line !== "")
       .join("\n"),
