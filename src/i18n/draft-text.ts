@@ -8,7 +8,6 @@ import {
   type DraftChange,
   type FieldChange,
   type FieldValue,
-  humanKey,
   joinLabels,
   MAX_LABELS,
   type Span,
@@ -20,6 +19,16 @@ import {
 import type { DraftFieldWords, DraftWords } from "./types";
 
 const MAX_CHANGE_LINES = 8;
+
+/** A key no language names, as words: "shadowBlur" → "shadow blur", "letter_spacing" → "letter spacing". */
+function humanKey(key: string): string {
+  const words = key
+    .replace(/([a-z0-9])([A-Z])/g, "$1 $2")
+    .replace(/[_\-.]+/g, " ")
+    .trim()
+    .toLowerCase();
+  return words === "" ? "setting" : words;
+}
 
 /** "0-10s", "from 3s", or undefined when the start is unknown. */
 function spanText(span: Span, w: DraftWords): string | undefined {

@@ -3,7 +3,6 @@
  * text built from them stays Telegram-safe HTML.
  */
 import { escapeAttribute, escapeHtml } from "../telegram/text";
-import type { Lang } from "./types";
 
 export const link = (url: string, label: string) => `<a href="${escapeAttribute(url)}">${escapeHtml(label)}</a>`;
 export const bold = (text: string) => `<b>${escapeHtml(text)}</b>`;
@@ -25,13 +24,10 @@ export function minutes(elapsedMs: number): { value: number; unit: "s" | "min" }
   return seconds < 60 ? { value: seconds, unit: "s" } : { value: Math.round(seconds / 60), unit: "min" };
 }
 
-/** Elapsed time for a live draft (issue 18): seconds under a minute, then minutes and seconds. */
-export function elapsedText(ms: number, lang: Lang): string {
+/** Elapsed time for a live draft (issue 18) in whole minutes and the seconds left over. */
+export function elapsed(ms: number): { m: number; s: number } {
   const seconds = Math.max(0, Math.floor(ms / 1000));
-  const m = Math.floor(seconds / 60);
-  const s = seconds % 60;
-  if (lang === "zh") return m > 0 ? `${m} 分 ${s} 秒` : `${s} 秒`;
-  return m > 0 ? `${m} min ${s} s` : `${s} s`;
+  return { m: Math.floor(seconds / 60), s: seconds % 60 };
 }
 
 /** "5 h 12 min" / "12 min" until the reset, never "0 min". */

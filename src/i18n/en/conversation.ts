@@ -2,9 +2,15 @@ import type { DraftChange, Suggestion } from "../../nemo/draft";
 import { CREDIT_COSTS } from "../../nemo/pricing";
 import { type ToolStage, toolStage } from "../../nemo/tool-stage";
 import { escapeHtml } from "../../telegram/text";
-import { bullets, elapsedText, link, minutes, num } from "../format";
+import { bullets, elapsed, link, minutes, num } from "../format";
 import type { ConversationTexts, Credits } from "../types";
 import { draft } from "./draft";
+
+/** Seconds under a minute, then minutes and seconds. */
+function elapsedText(ms: number): string {
+  const { m, s } = elapsed(ms);
+  return m > 0 ? `${m} min ${s} s` : `${s} s`;
+}
 
 const STAGES: Record<ToolStage, string> = {
   understand: "🔍 Looking at your media…",
@@ -110,7 +116,7 @@ export const conversation: ConversationTexts = {
     stop: "⏹ Stop",
     /** The live draft of a private chat: the stage, the time so far and the answer as it is written. */
     draft: (stage: string, elapsedMs: number, partial: string) =>
-      [`${stage} · ${elapsedText(elapsedMs, "en")}`, partial].filter(Boolean).join("\n\n"),
+      [`${stage} · ${elapsedText(elapsedMs)}`, partial].filter(Boolean).join("\n\n"),
     stopped: "Stopped",
     nothingToStop: "Nothing is running any more",
     notYours: "Only the person who asked (or a group admin) can stop this",

@@ -2,9 +2,15 @@ import type { DraftChange, Suggestion } from "../../nemo/draft";
 import { CREDIT_COSTS } from "../../nemo/pricing";
 import { type ToolStage, toolStage } from "../../nemo/tool-stage";
 import { escapeHtml } from "../../telegram/text";
-import { bullets, elapsedText, link, minutes, num } from "../format";
+import { bullets, elapsed, link, minutes, num } from "../format";
 import type { ConversationTexts, Credits } from "../types";
 import { draft } from "./draft";
+
+/** Seconds under a minute, then minutes and seconds. */
+function elapsedText(ms: number): string {
+  const { m, s } = elapsed(ms);
+  return m > 0 ? `${m} 分 ${s} 秒` : `${s} 秒`;
+}
 
 const STAGES: Record<ToolStage, string> = {
   understand: "🔍 正在查看你的素材…",
@@ -107,7 +113,7 @@ export const conversation: ConversationTexts = {
   progress: {
     stop: "⏹ 停止",
     draft: (stage: string, elapsedMs: number, partial: string) =>
-      [`${stage} · ${elapsedText(elapsedMs, "zh")}`, partial].filter(Boolean).join("\n\n"),
+      [`${stage} · ${elapsedText(elapsedMs)}`, partial].filter(Boolean).join("\n\n"),
     stopped: "已停止",
     nothingToStop: "已经没有正在进行的任务",
     notYours: "只有发起请求的人（或群管理员）可以停止",

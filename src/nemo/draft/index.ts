@@ -11,7 +11,7 @@
  */
 
 export { diffDrafts } from "./diff";
-export { humanKey, readNumber, readText } from "./fields";
+export { readNumber, readText } from "./fields";
 export { canvasOf, isExportable, joinLabels, MAX_LABELS, shorten, titleOf, totalDurationMs } from "./read";
 export { suggestNextSteps } from "./suggestions";
 export { describeTimeline, seconds } from "./timeline";
