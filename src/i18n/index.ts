@@ -2,6 +2,11 @@
  * Every user-facing text of the bot, in English (en.ts) and Chinese (zh.ts), both written against the one
  * `Texts` interface (types.ts), so a missing translation is a type error. This index is the folder's one
  * import path: `t(lang).key(...)` gives a text, `langFromCode` picks the language.
+ *
+ * Each language is one file per area (conversation, renders, media, commands, accounts, security, draft,
+ * operator) with the same names in en/ and zh/. To add a text, add it to the area's interface in types.ts,
+ * then to en/<area>.ts and zh/<area>.ts. format.ts holds the shared escaping helpers (link, bold, num…);
+ * draft-text.ts words the draft reader's structured results (nemo/draft) with each language's words.
  */
 import { en } from "./en";
 import type { Lang, Texts } from "./types";
