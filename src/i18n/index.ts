@@ -12,7 +12,7 @@ import { en } from "./en";
 import type { Lang, Texts } from "./types";
 import { zh } from "./zh";
 
-export type { Lang, StatsWindow, Texts } from "./types";
+export type { Lang, Texts } from "./types";
 
 const TEXTS: Record<Lang, Texts> = { en, zh };
 

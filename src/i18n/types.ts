@@ -8,6 +8,7 @@
 import type { DraftChange, KnownField, Suggestion, TrackKind, TrackLine } from "../nemo/draft";
 import type { Extra } from "../nemo/generation";
 import type { ToolStage } from "../nemo/tool-stage";
+import type { StatsWindow } from "../operator/usage";
 
 /** The languages the bot speaks. */
 export type Lang = "en" | "zh";
@@ -26,9 +27,6 @@ export interface MediaCounts {
   audio: number;
   files: number;
 }
-
-/** Counters for one window of /stats. */
-export type StatsWindow = { chats: number; turns: number; renders: number; failures: number; credits: number };
 
 /** A link that binds an anonymous account, when the person has one to bind. */
 type RegisterLink = { registerUrl?: string };
@@ -112,17 +110,7 @@ export interface MediaTexts {
 }
 
 /** The bot's commands (for `setMyCommands`, in the order they are listed). */
-export type BotCommand =
-  | "start"
-  | "help"
-  | "credits"
-  | "status"
-  | "export"
-  | "new"
-  | "cancel"
-  | "open"
-  | "language"
-  | "token";
+type BotCommand = "start" | "help" | "credits" | "status" | "export" | "new" | "cancel" | "open" | "language" | "token";
 
 /** Groups, commands and buttons. */
 export interface CommandTexts {

@@ -1,6 +1,7 @@
+import type { StatsWindow } from "../../operator/usage";
 import { escapeHtml } from "../../telegram/text";
 import { num, until } from "../format";
-import type { OperatorTexts, StatsWindow } from "../types";
+import type { OperatorTexts } from "../types";
 
 /** Chinese: the operator features (access, quotas, privacy, admin commands). */
 export const operator: OperatorTexts = {
