@@ -10,7 +10,7 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
-import { commandList } from "../src/telegram/messages";
+import { commandList } from "../src/i18n";
 
 /** The updates the bot handles; anything else would only cost requests. */
 export const ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member"] as const;

@@ -1,8 +1,8 @@
 import { GrammyError } from "grammy/web";
 import type { Config } from "../config";
-import { describeTimeline, formatTimeline } from "../nemo/draft";
+import { type Lang, t } from "../i18n";
+import { describeTimeline } from "../nemo/draft";
 import { CALLBACK, type ChatActions, type MediaMessage, projectTag } from "../telegram/bot";
-import { type Lang, t } from "../telegram/messages";
 import { type ChatSender, ChatUnreachableError } from "../telegram/sender";
 import type { MediaFlow } from "./media";
 import { type ChatProgress, isPrivateChat, REACTION } from "./progress";
@@ -117,8 +117,8 @@ export function createChatActions(work: ChatActionsWork): ChatActions {
     timeline: limited((origin) =>
       quick(origin, async (sender) => {
         const state = await work.session.read(origin.lang, (project) => project.client.state(project.record.sessionId));
-        const summary = formatTimeline(describeTimeline(state.draft), origin.lang);
         const texts = t(origin.lang);
+        const summary = texts.draft.timeline(describeTimeline(state.draft));
         await sender.send(summary === undefined ? texts.timelineEmpty : texts.timeline(summary), {
           replyTo: origin.messageId,
         });

@@ -1,12 +1,12 @@
 import { type Api, GrammyError, type RawApi } from "grammy/web";
 import type { Config } from "../config";
+import { type Lang, langFromCode, t } from "../i18n";
 import { logEvent } from "../log";
 import type { NemoClient } from "../nemo/client";
 import type { QuotaHooks } from "../operator/quota-hooks";
 import type { ChatStore } from "../store/chat-record";
 import type { ChatActions } from "../telegram/bot";
 import { isChatAdmin } from "../telegram/chat-admins";
-import { type Lang, langFromCode, t } from "../telegram/messages";
 import { answerPolicy, type ChatSender, ChatUnreachableError, createChatSender } from "../telegram/sender";
 import { type ChatActionsWork, createChatActions } from "./chat-actions";
 import type { ChatFlowDeps } from "./flow-deps";

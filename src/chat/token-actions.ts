@@ -1,6 +1,6 @@
+import { t } from "../i18n";
 import type { NemoClient } from "../nemo/client";
 import { NemoHttpError, NemoTokenInvalidError } from "../nemo/errors";
-import { t } from "../telegram/messages";
 import type { ChatSender } from "../telegram/sender";
 import { openButtonFor } from "./renders";
 import type { NemoSession } from "./session";

@@ -15,3 +15,6 @@ export const ACCEPTED_EXTENSIONS: readonly string[] = [
   "m4a",
   "aac",
 ];
+
+/** The accepted upload formats as people read them (nemo-api.md §6). */
+export const ACCEPTED_FORMATS = "mp4, mov, avi, webm, mkv, jpg/jpeg, png, gif, webp, mp3, wav, m4a, aac";

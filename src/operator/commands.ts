@@ -1,8 +1,8 @@
 import { Composer, type Context } from "grammy/web";
 import type { Origin } from "../chat/storage";
 import type { Config } from "../config";
+import { type Lang, langFromCode, t } from "../i18n";
 import { isChatAdmin } from "../telegram/chat-admins";
-import { type Lang, langFromCode, t } from "../telegram/messages";
 import type { ChatSender } from "../telegram/sender";
 import { isAdmin } from "./access";
 import type { StatsSummary } from "./stats";

@@ -1,5 +1,5 @@
 import type { DraftRead, Origin } from "../chat/storage";
-import { t } from "../telegram/messages";
+import { t } from "../i18n";
 import type { ChatSender } from "../telegram/sender";
 import type { Quotas } from "./quotas";
 

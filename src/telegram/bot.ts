@@ -3,9 +3,9 @@ import type { UserFromGetMe } from "grammy/types";
 import { Bot, type Context } from "grammy/web";
 import type { Origin } from "../chat/storage";
 import type { Config } from "../config";
+import { type Lang, langFromCode, t } from "../i18n";
 import { addressedToBot } from "./addressing";
 import { routeText } from "./intents";
-import { type Lang, langFromCode, t } from "./messages";
 
 /** Everything the chat can be asked to do; the chat's Durable Object implements it. */
 export interface ChatActions {

@@ -1,7 +1,7 @@
 import type { InlineKeyboardButton, Message, Update } from "@grammyjs/types";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RecordedCall } from "../../sim/telegram/types";
-import { commandList } from "../../src/telegram/messages";
+import { commandList } from "../../src/i18n";
 import { type Stack, startStack } from "../support/stack";
 
 /** Every command and button through the real Worker bundle, in private chats and in a group. */

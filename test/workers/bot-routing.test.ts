@@ -1,8 +1,8 @@
 import type { Update, UserFromGetMe } from "grammy/types";
 import { describe, expect, it } from "vitest";
 import type { Config } from "../../src/config";
+import { commandList, type Lang } from "../../src/i18n";
 import { CALLBACK, type ChatActions, createBot } from "../../src/telegram/bot";
-import { commandList, type Lang } from "../../src/telegram/messages";
 
 const ME: UserFromGetMe = {
   id: 123456,

@@ -1,16 +1,23 @@
 import { describe, expect, it } from "vitest";
+import { type Lang, t } from "../../src/i18n";
 import {
+  type DraftChange,
   describeTimeline,
   diffDrafts,
-  formatChanges,
-  formatTimeline,
   isExportable,
+  suggestNextSteps as nextSteps,
   readNumber,
   readText,
-  suggestNextSteps,
+  type TrackLine,
   titleOf,
   totalDurationMs,
 } from "../../src/nemo/draft";
+
+/** The draft folder returns structured results; the i18n layer words them, as the bot sends them. */
+const formatChanges = (changes: readonly DraftChange[], lang: Lang) => t(lang).draft.changes(changes);
+const formatTimeline = (lines: readonly TrackLine[], lang: Lang) => t(lang).draft.timeline(lines);
+const suggestNextSteps = (after: unknown, changes: readonly DraftChange[], lang: Lang) =>
+  nextSteps(after, changes).map((step) => t(lang).suggestions[step]);
 
 /**
  * The reader and the diff against drafts as the real service may send them (nemo-api.md §4.4, §21): one

@@ -1,14 +1,21 @@
 import { describe, expect, it } from "vitest";
+import { type Lang, t } from "../../src/i18n";
 import {
+  type DraftChange,
   type DraftLike,
   describeTimeline,
   diffDrafts,
-  formatChanges,
-  formatTimeline,
   isExportable,
-  suggestNextSteps,
+  suggestNextSteps as nextSteps,
+  type TrackLine,
   totalDurationMs,
 } from "../../src/nemo/draft";
+
+/** The draft folder returns structured results; the i18n layer words them, as the bot sends them. */
+const formatChanges = (changes: readonly DraftChange[], lang: Lang) => t(lang).draft.changes(changes);
+const formatTimeline = (lines: readonly TrackLine[], lang: Lang) => t(lang).draft.timeline(lines);
+const suggestNextSteps = (after: unknown, changes: readonly DraftChange[], lang: Lang) =>
+  nextSteps(after, changes).map((step) => t(lang).suggestions[step]);
 
 /** The vendor's example timeline (seeds: "Timeline (3 tracks): 1. Video: city timelapse (0-10s) …"). */
 const CITY: DraftLike = {

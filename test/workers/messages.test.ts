@@ -1,14 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { commandList, type Lang, langFromCode, type Texts, t } from "../../src/i18n";
 import { ACCEPTED_EXTENSIONS } from "../../src/nemo/formats";
-import {
-  commandList,
-  type Lang,
-  langFromCode,
-  type Messages,
-  registrationUrl,
-  t,
-  toolStage,
-} from "../../src/telegram/messages";
+import { toolStage } from "../../src/nemo/tool-stage";
 
 const EVIL = `<i>x</i> & "q"`;
 const ESCAPED = "&lt;i&gt;x&lt;/i&gt; &amp;";
@@ -27,7 +20,24 @@ const SAMPLES: Record<string, unknown[]> = {
   "progress.draft": ["🎬 Generating the video…", 75_000, "Adding a title"],
   "progress.queuedMany": [3],
   timeline: [EVIL],
-  silentTurnReport: [EVIL, [EVIL, "Export the video"]],
+  // The changes come worded from the draft reader's structured results; a title's text is outside text.
+  silentTurnReport: [[{ kind: "title_text", before: EVIL, after: "Urban Dreams" }], ["addMusic", "export"]],
+  "draft.header": [3],
+  "draft.quote": ["Urban Dreams"],
+  "draft.from": ["3s"],
+  "draft.clips": [2],
+  "draft.added": ['Title: "Urban Dreams" (0-3s)'],
+  "draft.removed": ["BGM: Lo-fi (0-10s, 35%)"],
+  "draft.segmentsAdded": ["Video", 2, "beach.mp4, city.mp4"],
+  "draft.segmentsRemoved": ["Video", 1, ""],
+  "draft.aside": ["beach.mp4"],
+  "draft.volumeOf": ["BGM (Lo-fi)"],
+  "draft.retimed": [3],
+  "draft.more": [4],
+  "draft.changes": [[{ kind: "duration", beforeMs: 10_000, afterMs: 30_000 }]],
+  "draft.timeline": [
+    [{ index: 1, kind: "video", label: "city timelapse", segmentCount: 1, startMs: 0, endMs: 10_000 }],
+  ],
   outOfCredits: [{ registerUrl: URL_EVIL }],
   exportBlocked: [{ registerUrl: URL_EVIL }],
   renderDone: [EVIL],
@@ -78,7 +88,7 @@ function leaves(value: unknown, path = ""): [string, unknown][] {
   return [[path, value]];
 }
 
-function render(messages: Messages, path: string, value: unknown): string {
+function render(messages: Texts, path: string, value: unknown): string {
   if (typeof value === "function") {
     const args = SAMPLES[path];
     expect(args, `no sample arguments for ${path}`).toBeDefined();
@@ -233,11 +243,6 @@ describe("specific texts", () => {
   it("greets with the three product examples", () => {
     expect(en.greeting).toContain("Try saying:");
     expect(en.greeting).toContain("turn my photos into a 30-second TikTok video with trending music and captions");
-  });
-
-  it("builds the registration link with the bind id", () => {
-    expect(registrationUrl("anon_abc")).toBe("https://nemovideo.com/register?bind=anon_abc");
-    expect(registrationUrl("a b", "https://dev.nemovideo.ai/")).toBe("https://dev.nemovideo.ai/register?bind=a%20b");
   });
 });
 

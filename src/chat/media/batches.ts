@@ -3,8 +3,9 @@
  * recording each file's outcome as it goes. An instance that finds a batch without a live runner (the
  * previous one was evicted or redeployed) resumes it from the first file without an outcome.
  */
+
+import { t } from "../../i18n";
 import { logEvent } from "../../log";
-import { t } from "../../telegram/messages";
 import { type ChatSender, decoration } from "../../telegram/sender";
 import type { AlbumItem, Origin, UploadBatch, UploadOutcome } from "../storage";
 import { countKinds } from "./files";

@@ -1,5 +1,5 @@
+import { t } from "../../i18n";
 import type { MediaMessage } from "../../telegram/bot";
-import { t } from "../../telegram/messages";
 import { type AlbumItem, chatStorage, type Origin } from "../storage";
 import { createUserRate } from "../user-rate";
 import { createAlbums } from "./albums";

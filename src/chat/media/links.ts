@@ -3,11 +3,11 @@
  * and whatever the text says around the links is the instruction that came with them.
  */
 
+import { t } from "../../i18n";
 import { logEvent } from "../../log";
 import { NemoFileTooLargeError, NemoUnsupportedFileError } from "../../nemo/errors";
 import { refuseLink } from "../../shared/public-url";
 import { mediaLinks } from "../../telegram/intents";
-import { t } from "../../telegram/messages";
 import type { Origin } from "../storage";
 import type { MediaFlowDeps } from "./types";
 import { errorName } from "./upload";

@@ -1,5 +1,5 @@
+import { type Lang, t } from "../../i18n";
 import { type DraftLike, isExportable } from "../../nemo/draft";
-import { type Lang, t } from "../../telegram/messages";
 import { chatStorage, type DraftRead, type Origin, type RenderJob } from "../storage";
 import { logRenderError } from "./context";
 import { createRenderDelivery } from "./delivery";

@@ -1,8 +1,8 @@
 import type { InlineKeyboardMarkup } from "grammy/types";
 import type { Config } from "../../config";
+import { type Lang, t } from "../../i18n";
 import { logEvent } from "../../log";
 import { CALLBACK } from "../../telegram/bot";
-import { type Lang, t } from "../../telegram/messages";
 import type { RenderJob } from "../storage";
 import { logRenderError } from "./context";
 import { openButtonFor, openTargetFor } from "./link";

@@ -1,7 +1,7 @@
 import type { InlineKeyboardMarkup } from "grammy/types";
 import type { Config } from "../../config";
+import { type Lang, t } from "../../i18n";
 import { CALLBACK } from "../../telegram/bot";
-import { type Lang, t } from "../../telegram/messages";
 import type { NemoSession } from "../session";
 import type { Origin } from "../storage";
 

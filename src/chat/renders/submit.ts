@@ -1,7 +1,7 @@
+import { t } from "../../i18n";
 import { logEvent } from "../../log";
 import type { DraftLike } from "../../nemo/draft";
 import { NemoExportBlockedError, NemoHttpError } from "../../nemo/errors";
-import { t } from "../../telegram/messages";
 import { decoration } from "../../telegram/sender";
 import { stopButtons } from "../progress";
 import { registerUrl } from "../session";

@@ -1,5 +1,5 @@
+import { t } from "../../i18n";
 import { logEvent } from "../../log";
-import { t } from "../../telegram/messages";
 import type { Origin, RenderJob } from "../storage";
 import { logRenderError } from "./context";
 import { videoCaption } from "./delivery";

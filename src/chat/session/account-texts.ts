@@ -1,6 +1,6 @@
 import type { Config } from "../../config";
+import { type Lang, t } from "../../i18n";
 import { NemoRateLimitedError } from "../../nemo/errors";
-import { t } from "../../telegram/messages";
 import { AnonymousTokensExhaustedError, OwnTokenNeededError, OwnTokenRefusedError } from "./account-errors";
 import type { NemoSession } from "./nemo-session";
 
@@ -17,7 +17,7 @@ export async function registerUrl(deps: {
 }
 
 /** The user-facing sentence for a failure that ended a request before it reached the agent. */
-export function messageForError(error: unknown, lang: "en" | "zh"): string {
+export function messageForError(error: unknown, lang: Lang): string {
   const texts = t(lang);
   // Issue 17: no account to work in is said plainly, with the ways out, never as "busy, try in a minute".
   if (error instanceof AnonymousTokensExhaustedError) return texts.accounts.freeAccountsExhausted;

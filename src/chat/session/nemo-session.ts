@@ -1,4 +1,5 @@
 import type { Config } from "../../config";
+import type { Lang } from "../../i18n";
 import type { NemoClient } from "../../nemo/client";
 import {
   NemoHttpError,
@@ -9,7 +10,6 @@ import {
   NemoTransportError,
 } from "../../nemo/errors";
 import type { ChatRecord, ChatStore } from "../../store/chat-record";
-import type { Lang } from "../../telegram/messages";
 import { AnonymousTokensExhaustedError, OwnTokenNeededError, OwnTokenRefusedError } from "./account-errors";
 
 /** A chat's authenticated NemoVideo client and the project it works on. */

@@ -1,9 +1,9 @@
 import type { InlineKeyboardMarkup } from "grammy/types";
 import type { Config } from "../../config";
+import { type Lang, t } from "../../i18n";
 import { logEvent } from "../../log";
 import type { Extra } from "../../nemo/generation";
 import { CALLBACK, type ChatActions } from "../../telegram/bot";
-import { type Lang, t } from "../../telegram/messages";
 import type { ChatSender } from "../../telegram/sender";
 import type { RenderFlow } from "../renders";
 import { type ActiveTurn, chatStorage, type DraftRead, type Origin, type QueuedTurn } from "../storage";

@@ -4,9 +4,9 @@
  * Only the newest offer is live: a later generation's extras replace it, and a pressed button is used up,
  * so an old button says it is no longer active instead of acting on a project that has moved on.
  */
+import { t } from "../../i18n";
 import type { Extra } from "../../nemo/generation";
 import { CALLBACK } from "../../telegram/bot";
-import { t } from "../../telegram/messages";
 import type { ChatSender } from "../../telegram/sender";
 import { type ActiveTurn, chatStorage, type ExtrasOffer, type Origin } from "../storage";
 

@@ -1,5 +1,5 @@
 import type { Config } from "../../config";
-import { t } from "../../telegram/messages";
+import { t } from "../../i18n";
 import type { ChatSender } from "../../telegram/sender";
 import { decoration } from "../../telegram/sender";
 import { isPrivateChat } from "../progress";

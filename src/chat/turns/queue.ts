@@ -1,4 +1,4 @@
-import { t } from "../../telegram/messages";
+import { t } from "../../i18n";
 import type { ChatSender } from "../../telegram/sender";
 import { REACTION } from "../progress";
 import {

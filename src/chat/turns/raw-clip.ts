@@ -7,8 +7,8 @@
  * URL; when it cannot (too big, not reachable), the chat gets a link instead.
  */
 import type { Api, RawApi } from "grammy/web";
+import { t } from "../../i18n";
 import { clipUrlInResult, latestGeneratedClip } from "../../nemo/generation";
-import { t } from "../../telegram/messages";
 import { type ChatSender, ChatUnreachableError } from "../../telegram/sender";
 import type { Origin } from "../storage";
 

@@ -1,7 +1,7 @@
 import type { Config } from "../../config";
-import { diffDrafts, formatChanges, isExportable, suggestNextSteps } from "../../nemo/draft";
+import { t } from "../../i18n";
+import { diffDrafts, isExportable, suggestNextSteps } from "../../nemo/draft";
 import { fnv1a } from "../../shared/fnv";
-import { t } from "../../telegram/messages";
 import type { ChatSender } from "../../telegram/sender";
 import type { NemoSession } from "../session";
 import type { ActiveTurn } from "../storage";
@@ -50,10 +50,9 @@ export async function recheckTurn(
       return { kind: "wait", turn: { ...turn, recheck: settleCheck } };
     }
     if (turn.statusMessageId !== undefined) await deps.sender.remove(turn.statusMessageId).catch(() => {});
-    await deps.sender.send(
-      texts.silentTurnReport(formatChanges(changes, lang), suggestNextSteps(after, changes, lang)),
-      { replyTo: turn.origin.messageId },
-    );
+    await deps.sender.send(texts.silentTurnReport(changes, suggestNextSteps(after, changes)), {
+      replyTo: turn.origin.messageId,
+    });
     return { kind: "done", exportable: isExportable(after) };
   }
   const unchangedReads = recheck.unchangedReads + 1;

@@ -1,5 +1,6 @@
 import type { Config } from "../../config";
-import { diffDrafts, formatChanges, isExportable, suggestNextSteps } from "../../nemo/draft";
+import { t } from "../../i18n";
+import { diffDrafts, isExportable, suggestNextSteps } from "../../nemo/draft";
 import { NemoError, NemoHttpError, NemoInsufficientCreditsError, NemoTransportError } from "../../nemo/errors";
 import {
   type Extra,
@@ -9,7 +10,6 @@ import {
   withoutTemporaryIssue,
 } from "../../nemo/generation";
 import { type GuiAction, translateAgentText } from "../../nemo/gui";
-import { t } from "../../telegram/messages";
 import { type ChatSender, ChatUnreachableError, decoration } from "../../telegram/sender";
 import { splitMessage } from "../../telegram/text";
 import type { TurnProgress } from "../progress";
@@ -204,10 +204,9 @@ export async function runAgentTurn(deps: TurnDeps, initial: ActiveTurn): Promise
     const changes = diffDrafts(turn.snapshot, after.draft);
     if (changes.length === 0) return { kind: "recover" };
     const extras = extrasOf(turn, after);
-    await sender.send(
-      texts.silentTurnReport(formatChanges(changes, lang), suggestNextSteps(after.draft, changes, lang)),
-      { replyTo: turn.origin.messageId },
-    );
+    await sender.send(texts.silentTurnReport(changes, suggestNextSteps(after.draft, changes)), {
+      replyTo: turn.origin.messageId,
+    });
     await clearStatus(deps, turn);
     return {
       kind: "done",

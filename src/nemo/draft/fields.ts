@@ -130,16 +130,6 @@ export function knownField(key: string): KnownField | undefined {
   return SPELLINGS[key.toLowerCase().replace(/[\s_-]+/g, "")];
 }
 
-/** A key as words: "shadowBlur" → "shadow blur", "letter_spacing" → "letter spacing". */
-export function humanKey(key: string): string {
-  const words = key
-    .replace(/([a-z0-9])([A-Z])/g, "$1 $2")
-    .replace(/[_\-.]+/g, " ")
-    .trim()
-    .toLowerCase();
-  return words === "" ? "setting" : words;
-}
-
 /** A field's value as people read it; never JSON, never a raw object. */
 export type FieldValue =
   | { kind: "number"; value: number; unit?: string }

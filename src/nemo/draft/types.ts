@@ -28,7 +28,6 @@ export interface DraftLike {
 import type { FieldValue, KnownField } from "./fields";
 
 export type { FieldValue, KnownField } from "./fields";
-export type Lang = "en" | "zh";
 export type TrackKind = "video" | "bgm" | "title" | "track";
 
 /** One track of the timeline, as shown to people. */
@@ -45,6 +44,19 @@ export interface TrackLine {
   endMs?: number;
   volumePct?: number;
 }
+
+/** A next step offered after an edit; src/i18n words it. */
+export type Suggestion =
+  | "start"
+  | "describe"
+  | "titleStyle"
+  | "titleMotion"
+  | "addTitle"
+  | "addMusic"
+  | "quieterMusic"
+  | "otherMusic"
+  | "pace"
+  | "export";
 
 /** Start and end of a segment or track, when known. */
 export interface Span {
