@@ -1,4 +1,4 @@
-import { cloudflareTest } from "@cloudflare/vitest-plugin";
+import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
 
 /** Settings every in-workerd test starts from; waits shrunk so no test sleeps for a seed-length wait. */
@@ -35,6 +35,10 @@ export default defineConfig({
           name: "workers",
           include: ["test/workers/**/*.test.ts"],
           globalSetup: ["test/support/workers-global-setup.ts"],
+          // Pre-bundle grammY with its retry plugin, resolved as wrangler resolves them for the deployed bundle.
+          // Unbundled, the plugin's CommonJS `require("grammy")` took grammY's Node build (a second grammY,
+          // pulling in node-fetch, whose optional "encoding" peer failed to load in every test file).
+          deps: { optimizer: { ssr: { enabled: true, include: ["grammy/web", "@grammyjs/auto-retry"] } } },
         },
       },
       {

@@ -225,7 +225,9 @@ export class ChatDurableObject extends DurableObject<Env> {
       waiting > 0 || (work && (await work.isActive())) ? Date.now() + this.config.WATCHDOG_INTERVAL_MS : undefined;
     const at = [due, watchdog].filter((value): value is number => value !== undefined).sort((a, b) => a - b)[0];
     if (at === undefined) return;
-    await this.ctx.storage.setAlarm(Math.max(at, Date.now() + 1));
+    // Only ever bring a pending alarm forward: one moved later can still fire at its old time (workerd then
+    // cancels or runs it and warns of the mismatch), and an early alarm is harmless, as it reschedules.
+    await this.ensureAlarmAt(at);
   }
 
   private async ensureAlarmWithin(ms: number): Promise<void> {
@@ -233,8 +235,10 @@ export class ChatDurableObject extends DurableObject<Env> {
   }
 
   private async ensureAlarmAt(at: number): Promise<void> {
+    // Compared after clamping: a wake already due must not push back an alarm that is itself overdue.
+    const target = Math.max(at, Date.now() + 1);
     const current = await this.ctx.storage.getAlarm();
-    if (current === null || current > at) await this.ctx.storage.setAlarm(Math.max(at, Date.now() + 1));
+    if (current === null || current > target) await this.ctx.storage.setAlarm(target);
   }
 
   private logError(where: string, error: unknown): void {
