@@ -185,7 +185,8 @@ describe("requests the client sends", () => {
     expect(response.bodyUsed).toBe(false);
     source.push("first bytes");
     source.close();
-    expect(await response.text()).toBe("first bytes");
+    // Read as bytes: .text() on a video/mp4 body makes workerd warn that the result may be corrupted.
+    expect(new TextDecoder().decode(await response.arrayBuffer())).toBe("first bytes");
   });
 });
 
