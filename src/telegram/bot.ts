@@ -42,22 +42,22 @@ export function createBot(
 
   if (operator) bot.use(operator.gate);
   bot.use(membership(actions, withOrigin));
-  // Edits and channel posts are deliberately not handled (see README "Edited messages and channels"):
-  // acting on an edit would spend credits twice for one request, and a channel has nobody to answer.
-  bot.drop((ctx) => !ctx.message && !ctx.callbackQuery);
-  // In groups only messages addressed to the bot go further; everything else costs nothing. Album items
-  // go on even unaddressed: the mention may sit on a sibling's caption, and the media flow decides.
-  bot.drop((ctx) => ctx.message !== undefined && !addressedOrAlbum(ctx));
-  bot.use(withOrigin);
-  if (operator) bot.use(operator.commands);
-  bot.use(buttons(actions));
-  bot.use(chatCommands(actions));
-  bot.use(textMessages(actions));
-  bot.use(mediaMessages(actions));
+  const answerable = bot.filter(deservesAnswer);
+  answerable.use(withOrigin);
+  if (operator) answerable.use(operator.commands);
+  answerable.use(buttons(actions), chatCommands(actions), textMessages(actions), mediaMessages(actions));
   return bot;
 }
 
-function addressedOrAlbum(ctx: Context): boolean {
+/**
+ * Button presses, and messages that are for the bot, go past the membership handlers; nothing else.
+ * Edits and channel posts are deliberately not handled (see README "Edited messages and channels"):
+ * acting on an edit would spend credits twice for one request, and a channel has nobody to answer. In
+ * groups only messages addressed to the bot count, so the rest costs nothing; album items count even
+ * unaddressed, since the mention may sit on a sibling's caption (the media flow decides).
+ */
+function deservesAnswer(ctx: Context): boolean {
+  if (ctx.callbackQuery) return true;
   const message = ctx.message;
   if (!message) return false;
   const { addressed } = addressedToBot(message, { id: ctx.me.id, username: ctx.me.username }, message.chat.type);
