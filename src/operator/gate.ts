@@ -1,4 +1,3 @@
-import type { Update } from "grammy/types";
 import type { Context, MiddlewareFn } from "grammy/web";
 import type { Config } from "../config";
 import { langFromCode, t } from "../telegram/messages";
@@ -18,13 +17,13 @@ export type AccessGateDeps = {
 /**
  * The first middleware of the chat's bot: who may use this chat. An admin in their private chat always
  * may; otherwise a chat an admin blocked, or one neither allowlist names, gets one polite refusal and
- * nothing more: the update goes no further, so it costs no NemoVideo call and no storage of the chat's.
+ * nothing more: the update goes no further, so it reaches neither NemoVideo nor the chat's work.
  */
 export function accessGate(deps: AccessGateDeps): MiddlewareFn<Context> {
   const { config, storage, chatId } = deps;
   return async (ctx, next) => {
     // Read from the raw update, defensively: nothing has checked its shape yet.
-    const facts = factsOf(ctx.update as Update & Record<string, unknown>, ctx.me);
+    const facts = factsOf({ ...ctx.update }, ctx.me);
     const adminHere = facts.chatType === "private" && isAdmin(config, facts.userId);
     if (!adminHere) {
       const blocked = (await storage.get(ACCESS_KEYS.blocked)) === true;
