@@ -35,6 +35,7 @@ export function membership(actions: ChatActions, withOrigin: MiddlewareFn<BotCon
     (ctx) => arrived(ctx.myChatMember),
     () => actions.reachableAgain(),
   );
+  // A promotion or a permission change: nothing to say, and nothing further down the bot is for it.
   member.use(() => undefined);
   return composer;
 }
