@@ -13,6 +13,8 @@ import { redact } from "../shared/redact";
 import { createChatStore } from "../store/chat-record";
 import { importTokenKeys } from "../store/crypto";
 import { createBot } from "../telegram/bot";
+import type { BotContext } from "../telegram/context";
+import { handleUpdate } from "../telegram/outcome";
 import { ChatUnreachableError } from "../telegram/sender";
 import { chatIdOfUpdate } from "../telegram/update-routing";
 import { resolveBotInfo } from "./bot-info";
@@ -34,7 +36,7 @@ export class ChatDurableObject extends DurableObject<Env> {
   /** Serialises every read-modify-write of the inbox and the seen list. */
   private readonly inboxChange = createSerial();
   private work: ChatWork | undefined;
-  private bot: Bot | undefined;
+  private bot: Bot<BotContext> | undefined;
   /** Access, quotas, /forget and admin commands (src/operator); created with the work. */
   private desk: OperatorDesk | undefined;
   private chatId: number | undefined;
@@ -149,18 +151,13 @@ export class ChatDurableObject extends DurableObject<Env> {
     const work = await this.chatWork(update);
     if (!work) return "no chat";
     const bot = await this.botFor(work);
-    return work.handling(update, async () => {
-      const taken = await this.desk?.intercept(update, bot, work);
-      if (taken) return taken;
-      await bot.handleUpdate(update as unknown as Parameters<Bot["handleUpdate"]>[0]);
-      return undefined;
-    });
+    return work.handling(update, () => handleUpdate(bot, update as unknown as Parameters<Bot["handleUpdate"]>[0]));
   }
 
-  private async botFor(work: ChatWork): Promise<Bot> {
+  private async botFor(work: ChatWork): Promise<Bot<BotContext>> {
     if (!this.bot) {
       const botInfo: UserFromGetMe = await resolveBotInfo(this.config, this.ctx.storage);
-      this.bot = createBot(this.config, botInfo, work.actions);
+      this.bot = createBot(this.config, botInfo, work.actions, this.desk?.middleware(work));
       if (this.chatId !== undefined) logTelegramCalls(this.bot.api, this.config, this.chatId);
       work.attachApi(this.bot.api, botInfo.username);
     }
@@ -297,7 +294,8 @@ export class ChatDurableObject extends DurableObject<Env> {
       chatId,
       storage: this.ctx.storage,
       kv: this.env.CHATS_KV,
-      chats: this.env.CHAT,
+      setBlockedElsewhere: (target, blocked) =>
+        this.env.CHAT.get(this.env.CHAT.idFromName(target)).operatorSetBlocked(blocked),
       stats: this.env.STATS,
       runInBackground: (promise) => this.ctx.waitUntil(promise),
       wipeObject: () => this.forgetEverything(),

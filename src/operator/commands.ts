@@ -1,9 +1,11 @@
-import { Composer, type Context } from "grammy/web";
+import { Composer, type NextFunction } from "grammy/web";
 import type { Origin } from "../chat/storage";
 import type { Config } from "../config";
-import { type Lang, langFromCode, t } from "../i18n";
+import { t } from "../i18n";
 import { isChatAdmin } from "../telegram/chat-admins";
-import type { ChatSender } from "../telegram/sender";
+import type { BotContext } from "../telegram/context";
+import { noteOutcome } from "../telegram/outcome";
+import { type ChatSender, createChatSender } from "../telegram/sender";
 import { isAdmin } from "./access";
 import type { StatsSummary } from "./stats";
 
@@ -15,8 +17,6 @@ export const FORGET_CALLBACK = {
 
 export type OperatorCommandDeps = {
   config: Config;
-  originOf(ctx: Context): Promise<Origin>;
-  senderFor(origin: Origin): ChatSender;
   unknownCommand(origin: Origin): Promise<void>;
   stats(): Promise<StatsSummary>;
   setBlocked(chatId: string, blocked: boolean): Promise<void>;
@@ -30,60 +30,65 @@ export type OperatorCommandDeps = {
 
 /**
  * /stats, /block, /unblock (admins, private chat only: anyone else gets the ordinary unknown-command
- * answer, so the commands are not advertised) and /forget with its confirmation button. Runs before the
- * chat's own bot; whatever it does not handle goes on to it.
+ * answer, so the commands are not advertised) and /forget with its confirmation button. Installed in the
+ * chat's bot before its own handlers; whatever it does not handle goes on to them. Every update it takes
+ * is logged as an "operator" one.
  */
-export function operatorCommands(deps: OperatorCommandDeps): Composer<Context> {
-  const composer = new Composer<Context>();
-  const adminOnly =
-    (run: (ctx: Context, origin: Origin, texts: ReturnType<typeof t>["operator"]) => Promise<void>) =>
-    async (ctx: Context) => {
-      const origin = await deps.originOf(ctx);
-      if (ctx.chat?.type !== "private" || !isAdmin(deps.config, ctx.from?.id)) return deps.unknownCommand(origin);
-      await run(ctx, origin, t(origin.lang).operator);
-    };
+export function operatorCommands(deps: OperatorCommandDeps): Composer<BotContext> {
+  const composer = new Composer<BotContext>();
+  /** Answers in the chat (and forum topic) the update came from. */
+  const senderFor = (ctx: BotContext): ChatSender =>
+    createChatSender(ctx.api, { chatId: ctx.origin.chatId, threadId: ctx.origin.threadId });
+  /** Marks the update as the operator's, for the chat's per-update log line. */
+  const taken = (ctx: BotContext, next: NextFunction) => {
+    noteOutcome(ctx, "operator");
+    return next();
+  };
 
-  composer.command(
-    "stats",
-    adminOnly(async (_ctx, origin, texts) => {
-      const sender = deps.senderFor(origin);
-      const summary = await deps.stats().catch(() => undefined);
-      const tokens = summary?.anonymousTokens;
-      const capLine = tokens && !deps.config.NEMO_TOKEN ? `\n${t(origin.lang).accounts.statsLine(tokens)}` : "";
-      await sender.send(summary ? texts.stats(summary.day, summary.week) + capLine : texts.statsUnavailable);
-    }),
+  const admin = composer.command(["stats", "block", "unblock"], taken);
+  admin.drop(
+    (ctx) => ctx.chat?.type === "private" && isAdmin(deps.config, ctx.from?.id),
+    (ctx) => deps.unknownCommand(ctx.origin),
   );
+
+  admin.command("stats", async (ctx) => {
+    const { origin } = ctx;
+    const texts = t(origin.lang).operator;
+    const summary = await deps.stats().catch(() => undefined);
+    const tokens = summary?.anonymousTokens;
+    const capLine = tokens && !deps.config.NEMO_TOKEN ? `\n${t(origin.lang).accounts.statsLine(tokens)}` : "";
+    await senderFor(ctx).send(summary ? texts.stats(summary.day, summary.week) + capLine : texts.statsUnavailable);
+  });
 
   for (const [command, blocked] of [
     ["block", true],
     ["unblock", false],
   ] as const) {
-    composer.command(
-      command,
-      adminOnly(async (ctx, origin, texts) => {
-        const target = String(ctx.match ?? "").trim();
-        const sender = deps.senderFor(origin);
-        if (!/^-?\d{1,20}$/.test(target)) {
-          await sender.send(texts.blockUsage);
-          return;
-        }
-        await deps.setBlocked(target, blocked);
-        await sender.send(blocked ? texts.chatBlocked(target) : texts.chatUnblocked(target));
-      }),
-    );
+    admin.command(command, async (ctx) => {
+      const texts = t(ctx.origin.lang).operator;
+      const target = ctx.match.trim();
+      const sender = senderFor(ctx);
+      if (!/^-?\d{1,20}$/.test(target)) {
+        await sender.send(texts.blockUsage);
+        return;
+      }
+      await deps.setBlocked(target, blocked);
+      await sender.send(blocked ? texts.chatBlocked(target) : texts.chatUnblocked(target));
+    });
   }
 
-  composer.command("forget", async (ctx) => {
-    const origin = await deps.originOf(ctx);
-    // Forgetting a group's project is for everyone: only a chat admin may ask (issue 19).
-    const group = ctx.chat !== undefined && ctx.chat.type !== "private";
-    if (group && !(ctx.from && (await isChatAdmin(ctx.api, origin.chatId, ctx.from.id, (deps.now ?? Date.now)())))) {
-      await deps.senderFor(origin).send(t(origin.lang).adminOnly, { replyTo: origin.messageId });
-      return;
-    }
-    const texts = t(origin.lang).operator;
-    await deps.senderFor(origin).send(texts.forgetConfirm, {
-      replyTo: origin.messageId,
+  const forget = composer.command("forget", taken);
+  // Forgetting a group's project is for everyone: only a chat admin may ask (issue 19).
+  forget.drop(
+    async (ctx) =>
+      ctx.chat.type === "private" ||
+      (ctx.from !== undefined && (await isChatAdmin(ctx.api, ctx.chat.id, ctx.from.id, (deps.now ?? Date.now)()))),
+    (ctx) => senderFor(ctx).send(t(ctx.origin.lang).adminOnly, { replyTo: ctx.origin.messageId }),
+  );
+  forget.use(async (ctx) => {
+    const texts = t(ctx.origin.lang).operator;
+    await senderFor(ctx).send(texts.forgetConfirm, {
+      replyTo: ctx.origin.messageId,
       buttons: {
         inline_keyboard: [
           [
@@ -95,33 +100,20 @@ export function operatorCommands(deps: OperatorCommandDeps): Composer<Context> {
     });
   });
 
-  composer.callbackQuery(/^op:forget:(yes:(\d+)|no)$/, async (ctx) => {
-    const lang: Lang = langFromCode(ctx.from.language_code);
+  composer.callbackQuery(/^op:forget:(yes:(\d+)|no)$/, taken, async (ctx) => {
     const asker = ctx.match[2];
-    // In a group only the person who asked can confirm; others' taps are just acknowledged.
-    if (asker !== undefined && asker !== "0" && asker !== String(ctx.from.id)) {
-      await ctx.answerCallbackQuery().catch(() => undefined);
-      return;
-    }
-    const origin = await deps.originOf(ctx);
-    const texts = t(origin.lang ?? lang).operator;
     await ctx.answerCallbackQuery().catch(() => undefined);
+    // In a group only the person who asked can confirm; others' taps are just acknowledged.
+    if (asker !== undefined && asker !== "0" && asker !== String(ctx.from.id)) return;
+    const texts = t(ctx.origin.lang);
+    const sender = senderFor(ctx);
     const confirmId = ctx.callbackQuery.message?.message_id;
-    const sender = deps.senderFor(origin);
-    if (asker === undefined) {
-      if (confirmId !== undefined) await sender.edit(confirmId, texts.forgetKept);
-      else await sender.send(texts.forgetKept);
-      return;
-    }
-    if (!(await deps.claimForget(ctx.from.id))) {
-      const tooSoon = t(origin.lang ?? lang).accounts.forgetTooSoon;
-      if (confirmId !== undefined) await sender.edit(confirmId, tooSoon);
-      else await sender.send(tooSoon);
-      return;
-    }
+    /** The confirmation question gives way to its answer (or the answer follows when it is gone). */
+    const answer = (html: string) => (confirmId !== undefined ? sender.edit(confirmId, html) : sender.send(html));
+    if (asker === undefined) return answer(texts.operator.forgetKept);
+    if (!(await deps.claimForget(ctx.from.id))) return answer(texts.accounts.forgetTooSoon);
     await deps.forget();
-    if (confirmId !== undefined) await sender.edit(confirmId, texts.forgetDone);
-    else await sender.send(texts.forgetDone);
+    await answer(texts.operator.forgetDone);
   });
 
   return composer;

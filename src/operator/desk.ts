@@ -1,37 +1,39 @@
-import type { Update } from "grammy/types";
-import type { Bot } from "grammy/web";
-import { Context } from "grammy/web";
-import type { ChatDurableObject } from "../chat/chat-do";
+import type { Context, Middleware } from "grammy/web";
 import { chatStorage, KEYS, type Origin } from "../chat/storage";
 import type { Config } from "../config";
-import { type Lang, langFromCode, t } from "../i18n";
 import { hashChatId } from "../log";
 import { forgetAllButIdentity } from "../store/chat-record";
-import { createChatSender } from "../telegram/sender";
-import { ACCESS_KEYS, isAdmin, isAllowed } from "./access";
+import type { BotContext } from "../telegram/context";
+import { ACCESS_KEYS } from "./access";
 import { operatorCommands } from "./commands";
+import { accessGate } from "./gate";
 import { observeNemoFetch } from "./nemo-observer";
 import { createQuotaHooks, type QuotaHooks } from "./quota-hooks";
 import { createQuotas } from "./quotas";
 import { createStatsReporter, type StatsDurableObject, type StatsReporter } from "./stats";
-import { factsOf } from "./update-facts";
 
 export type DeskDeps = {
   config: Config;
   chatId: number;
   storage: DurableObjectStorage;
   kv: KVNamespace;
-  chats: DurableObjectNamespace<ChatDurableObject>;
+  /** An admin's /block or /unblock of another chat, carried out by that chat's own object. */
+  setBlockedElsewhere(chatId: string, blocked: boolean): Promise<void>;
   stats: DurableObjectNamespace<StatsDurableObject>;
   runInBackground: (promise: Promise<unknown>) => void;
   /** Deletes the object's own storage and alarm and drops its in-memory work. */
   wipeObject: () => Promise<void>;
 };
 
+/** The operator's middleware for the chat's bot: the access gate first, the commands once `ctx.origin` is set. */
+export type OperatorMiddleware = {
+  gate: Middleware<Context>;
+  commands: Middleware<BotContext>;
+};
+
 /** What the chat's work may be asked to do for the desk. */
 export type DeskWork = {
   actions: {
-    languageOf(languageCode: string | undefined): Promise<Lang>;
     say(origin: Origin, key: "unknownCommand"): Promise<void>;
     removedFromChat(): Promise<void>;
   };
@@ -52,8 +54,8 @@ const ACTIVE_REPORT_MS = 60 * 60 * 1000;
 
 /**
  * The operator's controls for one chat: who may use it (allowlists, /block), daily quotas, /forget,
- * the admin commands, and the observed NemoVideo fetch that feeds logs and /stats. The chat's Durable
- * Object asks it about every update before grammY sees it.
+ * the admin commands, and the observed NemoVideo fetch that feeds logs and /stats. Its access gate and
+ * commands are middleware of the chat's bot (`middleware`), so every update passes them first.
  */
 export class OperatorDesk {
   readonly quotaHooks: QuotaHooks;
@@ -95,28 +97,13 @@ export class OperatorDesk {
     this.clockOffsetMs = (await this.deps.storage.get<number>(CLOCK_OFFSET_KEY)) ?? 0;
   }
 
-  /**
-   * Handles the update when it is the operator's business — refused, blocked, or an operator command —
-   * and says how ("refused", "blocked", "operator"); undefined lets the chat's bot handle it.
-   */
-  async intercept(update: Record<string, unknown>, bot: Bot, work: DeskWork): Promise<string | undefined> {
+  /** The gate and the commands, for the chat's bot to install (src/telegram/bot.ts). */
+  middleware(work: DeskWork): OperatorMiddleware {
     const { config, storage, chatId } = this.deps;
-    const facts = factsOf(update, bot.botInfo);
-    const adminHere = facts.chatType === "private" && isAdmin(config, facts.userId);
-    if (!adminHere) {
-      const blocked = (await storage.get(ACCESS_KEYS.blocked)) === true;
-      if (blocked || !isAllowed(config, chatId, facts.userId)) {
-        await this.refuseOnce(bot, facts, blocked);
-        return blocked ? "blocked" : "refused";
-      }
-    }
-    await this.reportActive();
-    let passed = false;
-    const ctx = new Context(update as unknown as Update, bot.api, bot.botInfo);
-    await this.commands(work, bot).middleware()(ctx, async () => {
-      passed = true;
-    });
-    return passed ? undefined : "operator";
+    return {
+      gate: accessGate({ config, storage, chatId, admitted: () => this.reportActive() }),
+      commands: this.commands(work),
+    };
   }
 
   /** /block and /unblock of this chat (called on this chat's object by an admin's). */
@@ -161,15 +148,6 @@ export class OperatorDesk {
     await this.deps.storage.put(CLOCK_OFFSET_KEY, this.clockOffsetMs);
   }
 
-  private async refuseOnce(bot: Bot, facts: ReturnType<typeof factsOf>, blocked: boolean): Promise<void> {
-    const { storage, chatId } = this.deps;
-    if (!facts.speaksToBot || (await storage.get(ACCESS_KEYS.refused)) === true) return;
-    // Remembered before sending: a failed send must not turn into a refusal per message.
-    await storage.put(ACCESS_KEYS.refused, true);
-    const texts = t(langFromCode(facts.languageCode)).operator;
-    await createChatSender(bot.api, { chatId }).send(blocked ? texts.blocked : texts.notAllowed);
-  }
-
   /** At most hourly per chat, and awaited, so an admin's own /stats already counts their chat. */
   private async reportActive(): Promise<void> {
     const now = Date.now();
@@ -178,24 +156,13 @@ export class OperatorDesk {
     await this.stats.reportNow("active");
   }
 
-  private commands(work: DeskWork, bot: Bot) {
-    const { config, chats } = this.deps;
+  private commands(work: DeskWork): Middleware<BotContext> {
+    const { config } = this.deps;
     return operatorCommands({
       config,
-      originOf: async (ctx) => ({
-        chatId: this.deps.chatId,
-        messageId: ctx.chat?.type === "private" ? undefined : ctx.msg?.message_id,
-        userId: ctx.from?.id,
-        threadId: ctx.msg?.is_topic_message ? ctx.msg.message_thread_id : undefined,
-        lang: await work.actions.languageOf(ctx.from?.language_code),
-        languageCode: ctx.from?.language_code,
-      }),
-      senderFor: (origin) => createChatSender(bot.api, { chatId: origin.chatId, threadId: origin.threadId }),
       unknownCommand: (origin) => work.actions.say(origin, "unknownCommand"),
       stats: () => this.deps.stats.get(this.deps.stats.idFromName("stats")).summary(),
-      setBlocked: async (target, blocked) => {
-        await chats.get(chats.idFromName(target)).operatorSetBlocked(blocked);
-      },
+      setBlocked: (target, blocked) => this.deps.setBlockedElsewhere(target, blocked),
       forget: () => this.forget(work),
       claimForget: (userId) => this.claimForget(userId),
     });

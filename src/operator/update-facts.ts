@@ -2,8 +2,9 @@ import { isRecord } from "../shared/is-record";
 import { addressedToBot } from "../telegram/addressing";
 
 /**
- * What the operator features need to know about a raw update, read defensively (it has not been through
- * grammY yet): who sent it, where, and whether it spoke to the bot. Never the message text itself.
+ * What the operator features need to know about a raw update, read defensively (grammY passes an update
+ * on as Telegram sent it, unchecked): who sent it, where, and whether it spoke to the bot. Never the
+ * message text itself.
  */
 export type UpdateFacts = {
   chatType: string | undefined;

@@ -77,7 +77,7 @@ function myChatMember(status: string, chat: number | object, options: { oldStatu
 }
 
 /** Records which chat actions an update asked for, with their arguments. */
-function recorder() {
+function recorder(operator?: Parameters<typeof createBot>[3]) {
   const calls: [string, ...unknown[]][] = [];
   const record =
     (name: string) =>
@@ -92,7 +92,7 @@ function recorder() {
       return record(name);
     },
   });
-  const bot = createBot(CONFIG, ME, actions);
+  const bot = createBot(CONFIG, ME, actions, operator);
   return {
     calls,
     names: () => calls.map(([name]) => name),
@@ -175,5 +175,75 @@ describe("the bot's routing", () => {
     // A reply in a supergroup carries the reply thread's id without being a topic message.
     await bot.handle(message("@nemo_test_bot hello", forum, { message_thread_id: 3 }));
     expect(bot.calls.map(([, origin]) => (origin as { threadId?: number }).threadId)).toEqual([9, undefined]);
+  });
+
+  it("lets group chatter, edits and channel posts reach no action at all", async () => {
+    const bot = recorder();
+    const chatter = groupText("has anyone tried the new editor?");
+    await bot.handle(chatter);
+    await bot.handle(groupText("@other_helper_bot make a video"));
+    const edited = privateText("hello, tell me about titles");
+    await bot.handle({ update_id: nextId++, edited_message: edited.message } as unknown as Update);
+    const post = message("@nemo_test_bot make a video", -1_009_000_000_002);
+    const channel = { id: -1_009_000_000_002, type: "channel", title: "News" };
+    await bot.handle({ update_id: nextId++, channel_post: { ...post.message, chat: channel } } as unknown as Update);
+    expect(bot.calls).toEqual([]);
+  });
+
+  it.each([
+    [CALLBACK.export, "exportVideo", []],
+    [CALLBACK.timeline, "timeline", []],
+    [CALLBACK.credits, "credits", []],
+    [CALLBACK.open, "openLink", []],
+    [CALLBACK.openFor("render-0123456789abcdef"), "openLink", []],
+    [CALLBACK.newConfirm("abc123"), "newProject", [true, "abc123"]],
+    ["x:new:yes", "newProject", [true, undefined]],
+    [CALLBACK.retryTurn("turn-7"), "retry", ["turn-7"]],
+    [CALLBACK.retryRender, "retryRender", []],
+    [CALLBACK.language("zh"), "language", ["zh"]],
+    [CALLBACK.language("en"), "language", ["en"]],
+    [CALLBACK.extras("keep", "offer-1"), "extras", ["offer-1", "keep"]],
+    [CALLBACK.extras("remove", "offer-2"), "extras", ["offer-2", "remove"]],
+  ] as const)("routes the button %s to %s after answering it", async (data, action, args) => {
+    const bot = recorder();
+    await bot.handle(callback(data, { chatId: 42, messageId: 8 }));
+    expect(bot.names()).toEqual(["answerCallback", action]);
+    expect(bot.calls[0]?.[3]).toBeUndefined();
+    expect(bot.calls[1]).toEqual([action, expect.objectContaining({ chatId: 42 }), ...args]);
+  });
+
+  it("lets Stop answer for itself, naming who started the work", async () => {
+    const bot = recorder();
+    await bot.handle(callback(CALLBACK.stop(77), { chatId: GROUP, messageId: 9 }));
+    await bot.handle(callback(CALLBACK.stop(undefined), { chatId: 42, messageId: 10 }));
+    expect(bot.names()).toEqual(["stop", "stop"]);
+    expect(bot.calls.map((call) => call[3])).toEqual([77, undefined]);
+  });
+
+  it("runs the operator's gate before everything and its commands with the origin set", async () => {
+    const seen: string[] = [];
+    const bot = recorder({
+      gate: async (ctx, next) => {
+        seen.push(`gate:${ctx.update.update_id}`);
+        if (ctx.from?.id !== 99) await next();
+      },
+      commands: async (ctx, next) => {
+        seen.push(`commands:${ctx.origin.chatId}:${ctx.origin.lang}`);
+        await next();
+      },
+    });
+    const refused = message("/start", 99, { from: { ...ALICE, id: 99 } });
+    await bot.handle(refused);
+    const kicked = myChatMember("kicked", 42);
+    await bot.handle(kicked);
+    const start = command("start");
+    await bot.handle(start);
+    expect(seen).toEqual([
+      `gate:${refused.update_id}`,
+      `gate:${kicked.update_id}`,
+      `gate:${start.update_id}`,
+      "commands:42:en",
+    ]);
+    expect(bot.names()).toEqual(["removedFromChat", "start"]);
   });
 });
