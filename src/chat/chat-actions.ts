@@ -6,6 +6,7 @@ import { type Lang, t } from "../telegram/messages";
 import { type ChatSender, ChatUnreachableError } from "../telegram/sender";
 import type { MediaFlow } from "./media";
 import { type ChatProgress, isPrivateChat, REACTION } from "./progress";
+import type { Reachability } from "./reachability";
 import { claimLinkAudience, type RenderFlow } from "./renders";
 import { messageForError, type NemoSession } from "./session";
 import type { ChatFlags, Origin } from "./storage";
@@ -31,6 +32,7 @@ export interface ChatActionsWork {
   readonly extras: Pick<ExtrasOffers, "clear" | "answer">;
   readonly progress: Pick<ChatProgress, "react" | "isChatAdmin">;
   readonly rate: UserRate;
+  readonly reachability: Pick<Reachability, "markReachable">;
   senderFor(origin: Pick<Origin, "chatId" | "threadId">): ChatSender;
   privateSender(userId: number): ChatSender;
   botUsername(): string;
@@ -265,7 +267,8 @@ export function createChatActions(work: ChatActionsWork): ChatActions {
     answerCallback: async (origin, id, text) => work.senderFor(origin).answerCallback(id, text),
     addedToGroup: async (origin, botUsername) => {
       // Re-added after a removal: reachable again even when this membership was already greeted.
-      const flags = await work.updateFlags((current) => ({ ...current, greeted: true, unreachable: false }));
+      await work.reachability.markReachable();
+      const flags = await work.updateFlags((current) => ({ ...current, greeted: true }));
       if (flags.greeted) return;
       await work.senderFor(origin).send(t(origin.lang).groupGreeting(botUsername));
     },
@@ -274,8 +277,6 @@ export function createChatActions(work: ChatActionsWork): ChatActions {
       // The next time the bot is added it greets again.
       await work.updateFlags((current) => ({ ...current, greeted: false }));
     },
-    reachableAgain: async () => {
-      await work.updateFlags((current) => (current.unreachable ? { ...current, unreachable: false } : undefined));
-    },
+    reachableAgain: () => work.reachability.markReachable(),
   };
 }

@@ -5,6 +5,7 @@ import type { ChatDurableObject } from "../chat/chat-do";
 import type { Origin } from "../chat/storage";
 import type { Config } from "../config";
 import { hashChatId } from "../log";
+import type { Clock } from "../shared/clock";
 import { forgetAllButIdentity } from "../store/chat-record";
 import { type Lang, langFromCode, t } from "../telegram/messages";
 import { createChatSender } from "../telegram/sender";
@@ -24,6 +25,9 @@ export type DeskDeps = {
   chats: DurableObjectNamespace<ChatDurableObject>;
   stats: DurableObjectNamespace<StatsDurableObject>;
   runInBackground: (promise: Promise<unknown>) => void;
+  now: Clock;
+  /** The clock the daily quotas count days by (the chat's clock; a test moves it past midnight). */
+  quotaClock: Clock;
   /** Deletes the object's own storage and alarm and drops its in-memory work. */
   wipeObject: () => Promise<void>;
 };
@@ -34,6 +38,7 @@ export type DeskWork = {
     languageOf(languageCode: string | undefined): Promise<Lang>;
     say(origin: Origin, key: "unknownCommand"): Promise<void>;
     removedFromChat(): Promise<void>;
+    reachableAgain(): Promise<void>;
   };
 };
 
@@ -43,8 +48,6 @@ async function userHash(userId: number): Promise<string> {
   return [...digest.slice(0, 8)].map((byte) => byte.toString(16).padStart(2, "0")).join("");
 }
 
-/** Test-only: shifts the quota clock, so a test can see tomorrow's reset without waiting for it. */
-const CLOCK_OFFSET_KEY = "op:clockOffsetMs";
 /** /forget is allowed once per this many seconds per user. */
 const FORGET_EVERY_S = 24 * 60 * 60;
 /** Report a chat as active at most this often. */
@@ -59,7 +62,6 @@ export class OperatorDesk {
   readonly quotaHooks: QuotaHooks;
   readonly nemoFetch: typeof fetch;
   private readonly stats: StatsReporter;
-  private clockOffsetMs = 0;
   private lastActiveReport = 0;
 
   constructor(private readonly deps: DeskDeps) {
@@ -72,7 +74,7 @@ export class OperatorDesk {
     const quotas = createQuotas({
       storage,
       limits: { turnsPerUser: config.DAILY_TURNS_PER_USER, rendersPerChat: config.DAILY_RENDERS_PER_CHAT },
-      now: () => Date.now() + this.clockOffsetMs,
+      now: deps.quotaClock,
       sharedTurns: async (userId, day, limit) => {
         const stub = deps.stats.get(deps.stats.idFromName("stats"));
         return stub.takeUserTurn(await userHash(userId), day, limit);
@@ -83,16 +85,13 @@ export class OperatorDesk {
       config,
       chatId: deps.chatId,
       fetch: (input, init) => fetch(input, init),
+      now: deps.now,
       stats: this.stats,
       measureCredits: config.ADMIN_USER_IDS.length > 0,
       storage,
       runInBackground: deps.runInBackground,
       onRenderAccepted: () => quotas.countRender(),
     });
-  }
-
-  async ready(): Promise<void> {
-    this.clockOffsetMs = (await this.deps.storage.get<number>(CLOCK_OFFSET_KEY)) ?? 0;
   }
 
   /**
@@ -129,8 +128,7 @@ export class OperatorDesk {
       await work?.actions.removedFromChat();
     } else {
       await storage.delete([ACCESS_KEYS.blocked, ACCESS_KEYS.refused]);
-      const flags = await storage.get<Record<string, unknown>>("flags");
-      if (flags?.unreachable) await storage.put("flags", { ...flags, unreachable: false });
+      await work?.actions.reachableAgain();
     }
   }
 
@@ -155,11 +153,6 @@ export class OperatorDesk {
     return true;
   }
 
-  async shiftClock(ms: number): Promise<void> {
-    this.clockOffsetMs += ms;
-    await this.deps.storage.put(CLOCK_OFFSET_KEY, this.clockOffsetMs);
-  }
-
   private async refuseOnce(bot: Bot, facts: ReturnType<typeof factsOf>, blocked: boolean): Promise<void> {
     const { storage, chatId } = this.deps;
     if (!facts.speaksToBot || (await storage.get(ACCESS_KEYS.refused)) === true) return;
@@ -171,7 +164,7 @@ export class OperatorDesk {
 
   /** At most hourly per chat, and awaited, so an admin's own /stats already counts their chat. */
   private async reportActive(): Promise<void> {
-    const now = Date.now();
+    const now = this.deps.now();
     if (now - this.lastActiveReport < ACTIVE_REPORT_MS) return;
     this.lastActiveReport = now;
     await this.stats.reportNow("active");
@@ -181,6 +174,7 @@ export class OperatorDesk {
     const { config, chats } = this.deps;
     return operatorCommands({
       config,
+      now: this.deps.now,
       originOf: async (ctx) => ({
         chatId: this.deps.chatId,
         messageId: ctx.chat?.type === "private" ? undefined : ctx.msg?.message_id,

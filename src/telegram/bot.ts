@@ -1,9 +1,9 @@
-import { autoRetry } from "@grammyjs/auto-retry";
 import type { UserFromGetMe } from "grammy/types";
 import { Bot, type Context } from "grammy/web";
 import type { Origin } from "../chat/storage";
 import type { Config } from "../config";
 import { addressedToBot } from "./addressing";
+import { telegramRetry } from "./api";
 import { routeText } from "./intents";
 import { type Lang, langFromCode, t } from "./messages";
 
@@ -85,15 +85,7 @@ export function projectTag(sessionId: string | undefined): string {
 
 export function createBot(config: Config, botInfo: UserFromGetMe, actions: ChatActions): Bot {
   const bot = new Bot(config.BOT_TOKEN, { botInfo, client: { apiRoot: config.TELEGRAM_API_ROOT } });
-  bot.api.config.use(
-    autoRetry({
-      maxRetryAttempts: 3,
-      maxDelaySeconds: config.TELEGRAM_MAX_RETRY_AFTER_S,
-      // A network failure may hide a delivered message; resending it would duplicate it.
-      rethrowHttpErrors: true,
-      rethrowInternalServerErrors: false,
-    }),
-  );
+  bot.api.config.use(telegramRetry(config));
 
   /**
    * Where the answer goes. Groups: a reply to the message that addressed the bot (for a button, the
