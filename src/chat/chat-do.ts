@@ -31,6 +31,8 @@ export class ChatDurableObject extends DurableObject<Env> {
   private readonly inboxChange = createSerial();
   /** The chat's desk, work and bot, built once the chat id is known (build-chat.ts). */
   private parts: ChatParts | undefined;
+  /** The build under way, shared: the alarm and the drain may both ask for the parts at once. */
+  private building: Promise<ChatParts> | undefined;
   /** Set by every kick and cleared each time the drain looks at the inbox (see kick). */
   private kicked = false;
 
@@ -162,8 +164,21 @@ export class ChatDurableObject extends DurableObject<Env> {
       if (chatId !== undefined) await this.ctx.storage.put("chatId", chatId);
     }
     if (chatId === undefined) return undefined;
-    this.parts = await buildChat(this.handles(), chatId);
-    return this.parts.work;
+    return (await this.partsFor(chatId)).work;
+  }
+
+  /** Builds the chat's parts once, however many ask while the build runs. */
+  private partsFor(chatId: number): Promise<ChatParts> {
+    if (this.parts) return Promise.resolve(this.parts);
+    this.building ??= buildChat(this.handles(), chatId)
+      .then((parts) => {
+        this.parts = parts;
+        return parts;
+      })
+      .finally(() => {
+        this.building = undefined;
+      });
+    return this.building;
   }
 
   /** What the chat's parts get from the object (build-chat.ts). */
@@ -205,7 +220,7 @@ export class ChatDurableObject extends DurableObject<Env> {
     });
   }
 
-  // --- operator hooks (RPC; the test-only ones are in test/support/chat-do-testing.ts) ---------------
+  // --- operator hooks (RPC; the test-only ones are in test/support/worker/chat-do-testing.ts) ---------------
 
   /** Deletes everything this object stores about its chat (used by /forget and tests). */
   async forgetEverything(): Promise<void> {

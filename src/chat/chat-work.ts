@@ -1,53 +1,27 @@
-import type { Api, RawApi } from "grammy/web";
 import type { Config } from "../config";
 import { logEvent } from "../log";
-import type { NemoClient } from "../nemo/client";
-import type { QuotaHooks } from "../operator/quota-hooks";
-import type { Clock } from "../shared/clock";
-import type { ChatStore } from "../store/chat-record";
 import type { ChatActions } from "../telegram/bot";
-import { isChatAdmin } from "../telegram/chat-admins";
 import { type Lang, langFromCode, t } from "../telegram/messages";
-import { answerPolicy, type ChatSender, createChatSender } from "../telegram/sender";
+import type { ChatSender } from "../telegram/sender";
 import { type ChatActionsWork, createChatActions } from "./chat-actions";
-import type { ChatFlowDeps } from "./flow-deps";
-import { createTelegramGuard, type TelegramGuard } from "./guarded-sender";
+import type { ChatFlowDeps, ChatWorkDeps } from "./flow-deps";
 import { createMediaFlow, type MediaFlow } from "./media";
-import { createOutbox, type Outbox } from "./outbox";
-import { type ChatProgress, createChatProgress, createGroupPace, type GroupPace, isPrivateChat } from "./progress";
+import type { Outbox } from "./outbox";
+import type { ChatProgress } from "./progress";
 import { createReachability, type Reachability, showsReachable } from "./reachability";
 import { claimLinkAudience, createRenderFlow, type RenderFlow } from "./renders";
+import { type ChatSenders, createChatSenders } from "./senders";
 import { createNemoSession, type NemoSession, registerUrl } from "./session";
 import type { ChatFlags, Origin } from "./storage";
 import { createTokenActions, type TokenActions } from "./token-actions";
 import { createExtrasOffers, createTurnEndings, type ExtrasOffers, TurnQueue } from "./turns";
 import { createUserRate, type UserRate } from "./user-rate";
 
-export type ChatWorkDeps = {
-  chatId: number;
-  config: Config;
-  storage: DurableObjectStorage;
-  store: ChatStore;
-  nemo: NemoClient;
-  /** The bot's Telegram API (with its retry and logging transformers) and its @username. */
-  api: Api<RawApi>;
-  botUsername: string;
-  newId: () => string;
-  now: Clock;
-  sleep: (ms: number) => Promise<void>;
-  /** Asks the object to run `tick` no later than this time (ms epoch). */
-  requestWake: (atMs: number) => Promise<void>;
-  runInBackground: (promise: Promise<unknown>) => void;
-  /** The operator's daily limits (src/operator); absent = none. */
-  quotas?: QuotaHooks;
-  /** The shared watch over the anonymous-token cap (src/operator/anonymous-tokens.ts). */
-  anonymousTokens?: { refused(): Promise<void>; issued(): Promise<void> };
-};
-
 /**
  * Everything one chat does, wired together: quick answers (chat-actions.ts), the queue of agent turns
- * (turn-queue.ts), uploads (media-flow.ts) and renders (render-flow.ts). This object schedules them
- * (tick, nextWakeAt) and stops them all when Telegram refuses to deliver to the chat.
+ * (turns/), uploads (media/) and renders (renders/), all talking to Telegram through the chat's senders
+ * (senders.ts). This object schedules them (tick, nextWakeAt) and stops them all when Telegram refuses
+ * to deliver to the chat (reachability.ts).
  */
 export class ChatWork implements ChatActionsWork {
   readonly session: NemoSession;
@@ -61,44 +35,23 @@ export class ChatWork implements ChatActionsWork {
   private readonly outbox: Outbox;
   /** Reactions, drafts and the admin check of the Stop button (issue 18). */
   readonly progress: ChatProgress;
-  /** Keeps a group under Telegram's messages-per-minute limit (issue 18). */
-  private readonly pace: GroupPace;
   /** Per-user limits per minute (instructions, media, quick actions). */
   readonly rate: UserRate;
   /** Whether Telegram lets the bot write to the chat: the one source of truth (reachability.ts). */
   readonly reachability: Reachability;
-  /** Every call to the chat goes through it: a 403 marks the chat unreachable (guarded-sender.ts). */
-  private readonly guard: TelegramGuard;
+  /** Every call to the chat goes through these: a 403 marks the chat unreachable (senders.ts). */
+  private readonly senders: ChatSenders;
 
   constructor(private readonly deps: ChatWorkDeps) {
     this.rate = createUserRate(deps);
     this.reachability = createReachability(deps.storage);
-    this.pace = createGroupPace({
-      limit: isPrivateChat(deps.chatId) ? 0 : deps.config.GROUP_MESSAGES_PER_MINUTE,
-      windowMs: deps.config.GROUP_RATE_WINDOW_MS,
-      now: deps.now,
-      sleep: deps.sleep,
-    });
-    this.guard = createTelegramGuard({
+    this.senders = createChatSenders({
+      ...deps,
       reachability: this.reachability,
-      pace: this.pace,
       refused: () => this.markUnreachable(),
     });
-    this.outbox = createOutbox({
-      config: deps.config,
-      storage: deps.storage,
-      now: deps.now,
-      newId: deps.newId,
-      requestWake: deps.requestWake,
-      senderOnce: (destination) => this.guard.guarded(destination, createChatSender(deps.api, destination)),
-    });
-    this.progress = createChatProgress({
-      config: deps.config,
-      api: () => deps.api,
-      now: deps.now,
-      // Reactions and drafts obey the same rule as sends: a 403 stops everything for the chat.
-      reachable: (call) => this.guard.reachable(deps.chatId, call),
-    });
+    this.outbox = this.senders.outbox;
+    this.progress = this.senders.progress;
     this.session = createNemoSession({
       config: deps.config,
       store: deps.store,
@@ -158,7 +111,7 @@ export class ChatWork implements ChatActionsWork {
       markUnreachable: () => this.markUnreachable(),
       log: (where, error) => this.log(where, error),
       progress: this.progress,
-      messageRoom: () => this.pace.room(),
+      messageRoom: () => this.senders.pace.room(),
     });
   }
 
@@ -198,7 +151,7 @@ export class ChatWork implements ChatActionsWork {
     return this.turns.enqueue(origin, text, options);
   }
 
-  // --- reachability -------------------------------------------------------------------------------
+  // --- updates and reachability -----------------------------------------------------------------
 
   /**
    * Handles one update from the inbox. An update is removed from the inbox only after it was handled, so
@@ -229,25 +182,17 @@ export class ChatWork implements ChatActionsWork {
 
   /** The chat's sender: answers retried in place (ANSWER_RETRY_DELAYS_MS), then kept in the outbox. */
   senderFor(origin: Pick<Origin, "chatId" | "threadId">): ChatSender {
-    const destination = { chatId: origin.chatId, threadId: origin.threadId };
-    const policy = answerPolicy(this.deps.config, this.deps.sleep, origin.chatId);
-    const sender = this.guard.guarded(destination, createChatSender(this.deps.api, destination, policy));
-    return this.outbox.deferring(sender, destination);
+    return this.senders.senderFor(origin);
   }
 
-  /**
-   * A sender to a member's private chat, for what only they may see (a group's claim link). Not guarded:
-   * a member who never started the bot refuses with 403, which says nothing about this chat.
-   */
+  /** A sender to a member's private chat, not guarded (senders.ts). */
   privateSender(userId: number): ChatSender {
-    return createChatSender(this.deps.api, { chatId: userId });
+    return this.senders.privateSender(userId);
   }
 
   /** Whether the person behind `origin` may change the whole chat (see chat-admins.ts). */
-  async mayChangeChat(origin: Pick<Origin, "chatId" | "userId">): Promise<boolean> {
-    if (origin.chatId > 0) return true;
-    if (origin.userId === undefined) return false;
-    return isChatAdmin(this.deps.api, origin.chatId, origin.userId, this.deps.now());
+  mayChangeChat(origin: Pick<Origin, "chatId" | "userId">): Promise<boolean> {
+    return this.senders.mayChangeChat(origin);
   }
 
   get config(): Config {
@@ -304,5 +249,3 @@ export class ChatWork implements ChatActionsWork {
     return registerUrl({ session: this.session, config: this.deps.config });
   }
 }
-
-export type { NemoClient };
