@@ -75,7 +75,7 @@ export class ChatWork implements ChatActionsWork {
       requestWake: deps.requestWake,
       runInBackground: deps.runInBackground,
       senderFor: (origin: Origin) => this.senderFor(origin),
-      api: () => deps.api,
+      api: deps.api,
     };
     const renders = createRenderFlow(shared);
     this.renders = deps.quotas ? deps.quotas.limitRenders(renders, (origin) => this.senderFor(origin)) : renders;

@@ -19,7 +19,7 @@ export type ChatFlowDeps = {
   requestWake: (atMs: number) => Promise<void>;
   runInBackground: (promise: Promise<unknown>) => void;
   senderFor: (origin: Origin) => ChatSender;
-  api: () => Api<RawApi>;
+  api: Api<RawApi>;
 };
 
 /** What one chat's work is built with (build-chat.ts gives it; chat-work.ts wires its parts from it). */

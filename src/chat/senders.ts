@@ -66,7 +66,7 @@ export function createChatSenders(deps: ChatSendersDeps): ChatSenders {
   });
   const progress = createChatProgress({
     config,
-    api: () => api,
+    api,
     now: deps.now,
     // Reactions and drafts obey the same rule as sends: a 403 stops everything for the chat.
     reachable: (call) => guard.reachable(chatId, call),

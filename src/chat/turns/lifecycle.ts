@@ -41,7 +41,7 @@ export function createTurnLifecycle(deps: TurnLifecycleDeps) {
           persist: (next) => turns.saveIfCurrent(next),
           progress,
           signal,
-          ...(deps.api ? { previewClip: createRawClipPreview(deps.api, deps.senderFor) } : {}),
+          previewClip: createRawClipPreview(deps.api, deps.senderFor),
         },
         turn,
       );
