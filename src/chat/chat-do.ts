@@ -23,7 +23,7 @@ const SEEN_LIMIT = 500;
  * renders) runs in `ChatWork`, resumed by the alarm after an eviction.
  */
 export class ChatDurableObject extends DurableObject<Env> {
-  protected readonly config: Config;
+  private readonly config: Config;
   /** The one clock the chat reads (created here, at the edge, and passed to every part). */
   protected readonly clock: Clock = systemClock;
   private draining: Promise<void> | undefined;
