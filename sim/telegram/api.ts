@@ -72,7 +72,11 @@ export async function executeCall(state: FakeState, faults: Faults, call: ApiCal
         ? Number(rawChatId)
         : undefined;
     if (chatId !== undefined && state.blocked.has(chatId)) {
-      throw new ApiError(403, "Forbidden: bot was blocked by the user");
+      // Telegram's wording: a user blocks the bot; a group removes it.
+      throw new ApiError(
+        403,
+        chatId > 0 ? "Forbidden: bot was blocked by the user" : "Forbidden: bot was kicked from the group chat",
+      );
     }
     const limited =
       chatId !== undefined && GroupRate.counts(method) ? state.groupRate.take(chatId, Date.now()) : undefined;

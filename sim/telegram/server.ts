@@ -182,10 +182,15 @@ export async function startTelegramFake(options: TelegramFakeOptions = {}): Prom
     if (message) state.chats.record(message, false, Boolean(update.edited_message ?? update.edited_channel_post));
     if (update.callback_query) state.openCallbackQueries.add(update.callback_query.id);
     const member = update.my_chat_member;
-    if (member?.chat.type === "private") {
-      // A private "kicked" is the user blocking the bot; sends then fail with 403 until they unblock.
-      if (member.new_chat_member.status === "kicked") state.blocked.add(member.chat.id);
-      else state.blocked.delete(member.chat.id);
+    if (member) {
+      // A private "kicked" is the user blocking the bot; in a group "kicked" or "left" removes the bot. Sends
+      // then fail with 403 until the user unblocks it or the group adds it again.
+      const status = member.new_chat_member.status;
+      const gone = status === "kicked" || (member.chat.type !== "private" && status === "left");
+      if (gone) state.blocked.add(member.chat.id);
+      else if (status === "member" || status === "administrator" || member.chat.type === "private") {
+        state.blocked.delete(member.chat.id);
+      }
     }
     return update;
   }

@@ -2,50 +2,43 @@ import { GrammyError } from "grammy/web";
 import type { Config } from "../config";
 import { type Lang, t } from "../i18n";
 import { describeTimeline } from "../nemo/draft";
-import { CALLBACK, type ChatActions, type MediaMessage, projectTag } from "../telegram/bot";
+import type { ChatActions, MediaMessage } from "../telegram/bot";
 import { type ChatSender, ChatUnreachableError } from "../telegram/sender";
+import { type ChatChangesWork, createChatChanges } from "./chat-changes";
 import type { MediaFlow } from "./media";
 import { type ChatProgress, isPrivateChat, REACTION } from "./progress";
 import { claimLinkAudience, type RenderFlow } from "./renders";
-import { messageForError, type NemoSession } from "./session";
-import type { ChatFlags, Origin } from "./storage";
+import { messageForError } from "./session";
+import type { Origin } from "./storage";
 import type { TokenActions } from "./token-actions";
 import type { ExtrasOffers } from "./turns";
 import type { UserRate } from "./user-rate";
 
 /**
- * What the bot can be asked to do (grammY's handlers call these), on top of the chat's work: quick
- * answers run at once, beside a running turn; instructions go to the turn queue. A quick answer that
- * fails ends in a clear message, never an error in the chat.
- */
-/**
  * What the quick answers need from the chat's work (chat-work.ts implements it): the parts they reach into
- * and the few chat-wide operations, and nothing else, so this file reads without the object around it.
+ * and the few chat-wide operations (with the chat-wide changes' own needs, chat-changes.ts), and nothing
+ * else, so this file reads without the object around it.
  */
-export interface ChatActionsWork {
+export interface ChatActionsWork extends ChatChangesWork {
   readonly config: Config;
-  readonly session: NemoSession;
   readonly renders: Pick<RenderFlow, "start" | "workspaceLink">;
   readonly media: Pick<MediaFlow, "add" | "links">;
   readonly tokens: TokenActions;
   readonly extras: Pick<ExtrasOffers, "clear" | "answer">;
   readonly progress: Pick<ChatProgress, "react" | "isChatAdmin">;
   readonly rate: UserRate;
-  senderFor(origin: Pick<Origin, "chatId" | "threadId">): ChatSender;
   privateSender(userId: number): ChatSender;
   botUsername(): string;
   languageOf(languageCode: string | undefined): Promise<Lang>;
-  log(where: string, error: unknown): void;
   enqueue(origin: Origin, text: string, options?: { oneShot?: boolean; wantsVideo?: boolean }): Promise<void>;
-  mayChangeChat(origin: Pick<Origin, "chatId" | "userId">): Promise<boolean>;
-  isOwnWork(userId: number | undefined): Promise<boolean>;
-  cancelEverything(sender: ChatSender): Promise<boolean>;
-  retryFailedTurn(origin: Origin, turnId: string): Promise<boolean>;
-  updateFlags(change: (flags: ChatFlags) => ChatFlags | undefined): Promise<ChatFlags>;
-  markUnreachable(): Promise<void>;
   registerUrl(): Promise<string | undefined>;
 }
 
+/**
+ * What the bot can be asked to do (grammY's handlers call these), on top of the chat's work: quick
+ * answers run at once, beside a running turn; instructions go to the turn queue. A quick answer that
+ * fails ends in a clear message, never an error in the chat.
+ */
 export function createChatActions(work: ChatActionsWork): ChatActions {
   /** Albums already given their 👀 by this instance (a few recent ones are enough: albums settle in seconds). */
   const reactedAlbums: string[] = [];
@@ -77,14 +70,8 @@ export function createChatActions(work: ChatActionsWork): ChatActions {
           .send(t(origin.lang).rateLimitedQuick(verdict.waitS), { replyTo: origin.messageId });
       }
     };
-  /** In groups, a change for everyone needs a chat admin (or, for /cancel, the person whose work it is). */
-  const allowed = async (origin: Origin, ownWorkCounts = false): Promise<boolean> => {
-    if (await work.mayChangeChat(origin)) return true;
-    if (ownWorkCounts && (await work.isOwnWork(origin.userId))) return true;
-    await work.senderFor(origin).send(t(origin.lang).adminOnly, { replyTo: origin.messageId });
-    return false;
-  };
   return {
+    ...createChatChanges(work, quick),
     languageOf: (code) => work.languageOf(code),
     start: (origin) =>
       quick(origin, async (sender) => {
@@ -142,37 +129,6 @@ export function createChatActions(work: ChatActionsWork): ChatActions {
         origin,
         async (sender) => void (await sender.send(t(origin.lang).unsupportedMedia, { replyTo: origin.messageId })),
       ),
-    cancel: async (origin) => {
-      if (!(await allowed(origin, true))) return;
-      await quick(origin, async (sender) => {
-        const cancelled = await work.cancelEverything(sender);
-        await sender.send(t(origin.lang)[cancelled ? "cancelled" : "nothingToCancel"], { replyTo: origin.messageId });
-      });
-    },
-    newProject: async (origin, confirmed, replacing) => {
-      if (!(await allowed(origin))) return;
-      await quick(origin, async (sender) => {
-        const texts = t(origin.lang);
-        const current = projectTag((await work.session.record()).sessionId);
-        if (!confirmed) {
-          const confirm = { text: texts.buttons.confirmNew, callback_data: CALLBACK.newConfirm(current) };
-          await sender.send(texts.newProjectConfirm, {
-            replyTo: origin.messageId,
-            buttons: { inline_keyboard: [[confirm]] },
-          });
-          return;
-        }
-        // The project this confirmation was for is already replaced: a second press starts nothing.
-        if (replacing !== undefined && replacing !== current) {
-          await sender.send(texts.newProjectAlreadyStarted, { replyTo: origin.messageId });
-          return;
-        }
-        await work.session.newProject(origin.lang);
-        // An extras choice belongs to the old project: its buttons must not act on the new one.
-        await work.extras.clear();
-        await sender.send(texts.newProjectDone);
-      });
-    },
     openLink: limited((origin) =>
       quick(origin, async (sender) => {
         const texts = t(origin.lang);
@@ -203,51 +159,6 @@ export function createChatActions(work: ChatActionsWork): ChatActions {
         });
       }),
     ),
-    language: async (origin, choice) => {
-      if (!(await allowed(origin))) return;
-      await quick(origin, async (sender) => {
-        if (!choice) {
-          await sender.send(t(origin.lang).languageChoose, {
-            buttons: {
-              inline_keyboard: [
-                [
-                  { text: "English", callback_data: CALLBACK.language("en") },
-                  { text: "中文", callback_data: CALLBACK.language("zh") },
-                ],
-              ],
-            },
-          });
-          return;
-        }
-        const record = await work.session.record();
-        await work.session.save({ ...record, language: choice });
-        await sender.send(t(choice).languageSet);
-      });
-    },
-    stop: async (origin, callbackQueryId, starterId) => {
-      const texts = t(origin.lang);
-      const sender = work.senderFor(origin);
-      // In a group, only the person who started the work or an admin may stop it for everyone.
-      const allowed =
-        isPrivateChat(origin.chatId) ||
-        origin.userId === undefined ||
-        origin.userId === starterId ||
-        (await work.progress.isChatAdmin(origin.chatId, origin.userId));
-      if (!allowed) {
-        await sender.answerCallback(callbackQueryId, texts.progress.notYours);
-        return;
-      }
-      const cancelled = await work.cancelEverything(sender).catch((error) => {
-        if (error instanceof ChatUnreachableError) throw error;
-        work.log("stop", error);
-        return false;
-      });
-      await sender.answerCallback(callbackQueryId, cancelled ? texts.progress.stopped : texts.progress.nothingToStop);
-      if (cancelled) await sender.send(texts.cancelled, { replyTo: origin.messageId });
-    },
-    retry: async (origin, turnId) => {
-      if (!(await work.retryFailedTurn(origin, turnId))) await work.senderFor(origin).send(t(origin.lang).retryExpired);
-    },
     token: (origin, argument, messageId, isPrivate) =>
       quick(origin, () => work.tokens.command(origin, argument, messageId, isPrivate)),
     tokenReply: async (origin, text, messageId) => {
@@ -263,19 +174,5 @@ export function createChatActions(work: ChatActionsWork): ChatActions {
     },
     extras: (origin, offerId, choice) => quick(origin, () => work.extras.answer(origin, offerId, choice)),
     answerCallback: async (origin, id, text) => work.senderFor(origin).answerCallback(id, text),
-    addedToGroup: async (origin, botUsername) => {
-      // Re-added after a removal: reachable again even when this membership was already greeted.
-      const flags = await work.updateFlags((current) => ({ ...current, greeted: true, unreachable: false }));
-      if (flags.greeted) return;
-      await work.senderFor(origin).send(t(origin.lang).groupGreeting(botUsername));
-    },
-    removedFromChat: async () => {
-      await work.markUnreachable();
-      // The next time the bot is added it greets again.
-      await work.updateFlags((current) => ({ ...current, greeted: false }));
-    },
-    reachableAgain: async () => {
-      await work.updateFlags((current) => (current.unreachable ? { ...current, unreachable: false } : undefined));
-    },
   };
 }

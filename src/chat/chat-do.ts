@@ -1,26 +1,19 @@
 import { DurableObject } from "cloudflare:workers";
-import type { UserFromGetMe } from "grammy/types";
 import type { Bot } from "grammy/web";
 import { type Config, configFrom } from "../config";
 import { t } from "../i18n";
-import { logEvent, prepareChatHash } from "../log";
-import { createNemoClient, type NemoClient } from "../nemo/client";
-import { createAnonymousTokenWatch } from "../operator/anonymous-tokens";
-import { OperatorDesk } from "../operator/desk";
-import { logTelegramCalls } from "../operator/telegram-log";
+import { logEvent } from "../log";
 import { routeOf } from "../operator/update-facts";
+import { type Clock, systemClock } from "../shared/clock";
 import { redact } from "../shared/redact";
-import { createChatStore } from "../store/chat-record";
-import { importTokenKeys } from "../store/crypto";
-import { createBot } from "../telegram/bot";
-import type { BotContext } from "../telegram/context";
 import { handleUpdate } from "../telegram/outcome";
 import { ChatUnreachableError } from "../telegram/sender";
 import { chatIdOfUpdate } from "../telegram/update-routing";
-import { resolveBotInfo } from "./bot-info";
-import { ChatWork } from "./chat-work";
+import { buildChat, type ChatObjectHandles, type ChatParts, createDesk } from "./build-chat";
+import type { ChatWork } from "./chat-work";
 import { createInbox, type Inbox } from "./inbox";
 import { chatStorage, createSerial, ITEM_SCHEMAS, KEYS, migrateStorage } from "./storage";
+import { createWakeSchedule, type WakeSchedule } from "./wake";
 
 /** How many update ids a chat remembers to ignore Telegram's redeliveries. */
 const SEEN_LIMIT = 500;
@@ -32,19 +25,21 @@ const SEEN_LIMIT = 500;
  */
 export class ChatDurableObject extends DurableObject<Env> {
   private readonly config: Config;
+  /** The one clock the chat reads (created here, at the edge, and passed to every part). */
+  protected readonly clock: Clock = systemClock;
   private draining: Promise<void> | undefined;
   /** Serialises every read-modify-write of the inbox and the seen list. */
   private readonly inboxChange = createSerial();
-  private work: ChatWork | undefined;
-  private bot: Bot<BotContext> | undefined;
-  /** Access, quotas, /forget and admin commands (src/operator); created with the work. */
-  private desk: OperatorDesk | undefined;
-  private chatId: number | undefined;
+  /** The chat's desk, work and bot, built once the chat id is known (build-chat.ts). */
+  private parts: ChatParts | undefined;
+  /** The build under way, shared: the alarm and the drain may both ask for the parts at once. */
+  private building: Promise<ChatParts> | undefined;
   /** Set by every kick and cleared each time the drain looks at the inbox (see kick). */
   private kicked = false;
 
   /** Waiting updates, one key each, capped (inbox.ts). */
   private readonly inbox: Inbox;
+  private readonly wake: WakeSchedule;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -54,6 +49,11 @@ export class ChatDurableObject extends DurableObject<Env> {
     void ctx.blockConcurrencyWhile(() =>
       migrateStorage(ctx.storage).catch((error) => this.logError("storage_migration", error)),
     );
+    this.wake = createWakeSchedule({
+      storage: ctx.storage,
+      now: () => this.clock(),
+      watchdogMs: () => this.config.WATCHDOG_INTERVAL_MS,
+    });
   }
 
   /** Records an update (ignoring redeliveries) and wakes the chat. Never calls NemoVideo or Telegram. */
@@ -72,13 +72,13 @@ export class ChatDurableObject extends DurableObject<Env> {
       return true;
     });
     if (!recorded) return { duplicate: true };
-    await this.ensureAlarmWithin(this.config.WATCHDOG_INTERVAL_MS);
+    await this.wake.ensureAt(this.clock() + this.config.WATCHDOG_INTERVAL_MS);
     this.kick();
     return { duplicate: false };
   }
 
   override async alarm(): Promise<void> {
-    await this.ready();
+    await this.chatWork();
     this.kick();
     const work = await this.chatWork();
     if (work) await work.tick();
@@ -113,7 +113,7 @@ export class ChatDurableObject extends DurableObject<Env> {
       const head = await this.inboxChange(() => this.inbox.head());
       if (!head) break;
       const next = head.update;
-      const started = Date.now();
+      const started = this.clock();
       let outcome = "handled";
       try {
         outcome = (await this.handle(next)) ?? outcome;
@@ -124,11 +124,11 @@ export class ChatDurableObject extends DurableObject<Env> {
       await this.inboxChange(() => this.inbox.remove(head.key));
       logEvent(this.config, "info", {
         event: "handled",
-        chat: this.chatId,
+        chat: this.parts?.chatId,
         updateId: next.update_id,
         route: routeOf(next),
         outcome,
-        ms: Date.now() - started,
+        ms: this.clock() - started,
       });
     }
     await this.noticeOverflow();
@@ -137,105 +137,75 @@ export class ChatDurableObject extends DurableObject<Env> {
 
   /** Caught up after dropping updates for a full inbox: say so once, so nobody waits for a lost request. */
   private async noticeOverflow(): Promise<void> {
-    if (!this.work || this.chatId === undefined) return;
+    if (!this.parts) return;
+    const { work, chatId } = this.parts;
     if (!(await this.inboxChange(() => this.inbox.takeOverflow()))) return;
-    const lang = await this.work.languageOf(undefined);
-    await this.work
-      .senderFor({ chatId: this.chatId })
+    const lang = await work.languageOf(undefined);
+    await work
+      .senderFor({ chatId })
       .send(t(lang).inboxFull)
       .catch((error) => this.logError("overflow_notice", error));
   }
 
   /** Handles one update; returns how when the operator desk took it (refused, blocked, operator). */
   private async handle(update: Record<string, unknown> & { update_id: number }): Promise<string | undefined> {
-    const work = await this.chatWork(update);
-    if (!work) return "no chat";
-    const bot = await this.botFor(work);
+    await this.chatWork(update);
+    if (!this.parts) return "no chat";
+    const { work, bot } = this.parts;
     return work.handling(update, () => handleUpdate(bot, update as unknown as Parameters<Bot["handleUpdate"]>[0]));
   }
 
-  private async botFor(work: ChatWork): Promise<Bot<BotContext>> {
-    if (!this.bot) {
-      const botInfo: UserFromGetMe = await resolveBotInfo(this.config, this.ctx.storage);
-      this.bot = createBot(this.config, botInfo, work.actions, this.desk?.middleware(work));
-      if (this.chatId !== undefined) logTelegramCalls(this.bot.api, this.config, this.chatId);
-      work.attachApi(this.bot.api, botInfo.username);
-    }
-    return this.bot;
-  }
-
-  /** The chat's work engine, created once the chat id is known (from the first update, then storage). */
+  /** The chat's work, its parts built once the chat id is known (from the first update, then storage). */
   private async chatWork(update?: Record<string, unknown>): Promise<ChatWork | undefined> {
-    if (this.work) return this.work;
+    if (this.parts) return this.parts.work;
     let chatId = await chatStorage(this.ctx.storage).get("chatId");
     if (chatId === undefined && update) {
       chatId = chatIdOfUpdate(update);
       if (chatId !== undefined) await chatStorage(this.ctx.storage).put({ chatId });
     }
     if (chatId === undefined) return undefined;
-    await prepareChatHash(this.config, chatId);
-    this.chatId = chatId;
-    this.desk = this.deskFor(chatId);
-    await this.desk.ready();
-    const nemo: NemoClient = createNemoClient({
-      baseUrl: this.config.NEMO_API_BASE,
-      fetch: this.desk.nemoFetch,
-      skill: {
-        source: this.config.SKILL_SOURCE,
-        version: this.config.SKILL_VERSION,
-        platform: this.config.SKILL_PLATFORM,
-      },
-      readRetry: { delaysMs: this.config.NEMO_READ_RETRY_DELAYS_MS, sleep: (ms) => scheduler.wait(ms) },
-    });
-    this.work = new ChatWork({
-      chatId,
-      config: this.config,
-      storage: this.ctx.storage,
-      store: createChatStore(this.env.CHATS_KV, { keys: () => tokenKeys(this.config) }),
-      nemo,
-      newId: () => crypto.randomUUID(),
-      now: () => Date.now(),
-      sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-      requestWake: (atMs) => this.ensureAlarmAt(atMs),
-      runInBackground: (promise) => this.ctx.waitUntil(promise),
-      quotas: this.desk.quotaHooks,
-      anonymousTokens: createAnonymousTokenWatch({
-        config: this.config,
-        stats: () => this.env.STATS.get(this.env.STATS.idFromName("stats")),
-      }),
-    });
-    if (this.bot) this.work.attachApi(this.bot.api, this.bot.botInfo.username);
-    else await this.botFor(this.work);
-    return this.work;
+    return (await this.partsFor(chatId)).work;
   }
 
-  private async ready(): Promise<void> {
-    await this.chatWork();
+  /** Builds the chat's parts once, however many ask while the build runs. */
+  private partsFor(chatId: number): Promise<ChatParts> {
+    if (this.parts) return Promise.resolve(this.parts);
+    this.building ??= buildChat(this.handles(), chatId)
+      .then((parts) => {
+        this.parts = parts;
+        return parts;
+      })
+      .finally(() => {
+        this.building = undefined;
+      });
+    return this.building;
+  }
+
+  /** What the chat's parts get from the object (build-chat.ts). */
+  private handles(): ChatObjectHandles {
+    return {
+      config: this.config,
+      env: this.env,
+      storage: this.ctx.storage,
+      now: () => this.clock(),
+      quotaClock: () => this.quotaNow(),
+      requestWake: (atMs) => this.wake.ensureAt(atMs),
+      runInBackground: (promise) => this.ctx.waitUntil(promise),
+      wipeObject: () => this.forgetEverything(),
+    };
+  }
+
+  /** The time the operator's daily quotas count days by: the chat's clock (a test subclass moves it). */
+  protected quotaNow(): number {
+    return this.clock();
   }
 
   /** Sets the alarm for the earliest due work, plus a watchdog while anything is active. */
   private async scheduleNext(): Promise<void> {
-    const work = this.work;
+    const work = this.parts?.work;
     const waiting = await this.inboxChange(() => this.inbox.size());
     const due = work ? await work.nextWakeAt() : undefined;
-    const watchdog =
-      waiting > 0 || (work && (await work.isActive())) ? Date.now() + this.config.WATCHDOG_INTERVAL_MS : undefined;
-    const at = [due, watchdog].filter((value): value is number => value !== undefined).sort((a, b) => a - b)[0];
-    if (at === undefined) return;
-    // Only ever bring a pending alarm forward: one moved later can still fire at its old time (workerd then
-    // cancels or runs it and warns of the mismatch), and an early alarm is harmless, as it reschedules.
-    await this.ensureAlarmAt(at);
-  }
-
-  private async ensureAlarmWithin(ms: number): Promise<void> {
-    await this.ensureAlarmAt(Date.now() + ms);
-  }
-
-  private async ensureAlarmAt(at: number): Promise<void> {
-    // Compared after clamping: a wake already due must not push back an alarm that is itself overdue.
-    const target = Math.max(at, Date.now() + 1);
-    const current = await this.ctx.storage.getAlarm();
-    if (current === null || current > target) await this.ctx.storage.setAlarm(target);
+    await this.wake.next(due, waiting > 0 || (work !== undefined && (await work.isActive())));
   }
 
   private logError(where: string, error: unknown): void {
@@ -250,67 +220,25 @@ export class ChatDurableObject extends DurableObject<Env> {
     });
   }
 
-  // --- test and operator hooks (RPC) -------------------------------------------------------------
-
-  /** Runs the alarm handler now, beside the real alarm: tests use it to prove a doubled alarm is harmless. */
-  async runAlarmNow(): Promise<void> {
-    await this.alarm();
-  }
+  // --- operator hooks (RPC; the test-only ones are in test/support/worker/chat-do-testing.ts) ---------------
 
   /** Deletes everything this object stores about its chat (used by /forget and tests). */
   async forgetEverything(): Promise<void> {
     await this.ctx.storage.deleteAlarm();
     await this.ctx.storage.deleteAll();
-    this.work = undefined;
-    this.bot = undefined;
-    this.desk = undefined;
+    this.parts = undefined;
   }
 
   /** An admin's /block or /unblock of this chat, sent by the admin's own chat object. */
   async operatorSetBlocked(blocked: boolean): Promise<void> {
     const work = await this.chatWork();
-    await (this.desk ?? this.bareDesk()).setBlocked(blocked, work);
+    // A desk for an object that has never seen its chat (blocked before its first update).
+    const desk = this.parts?.desk ?? createDesk(this.handles(), 0);
+    await desk.setBlocked(blocked, work);
   }
 
   /** Test and operator inspection: which keys this object stores and whether an alarm is set. */
   async operatorInspect(): Promise<{ keys: string[]; alarm: number | null }> {
     return { keys: [...(await this.ctx.storage.list()).keys()], alarm: await this.ctx.storage.getAlarm() };
   }
-
-  /** Test-only: shifts this chat's quota clock by `ms` (e.g. past UTC midnight) without waiting. */
-  async operatorShiftClock(ms: number): Promise<void> {
-    await this.chatWork();
-    await (this.desk ?? this.bareDesk()).shiftClock(ms);
-  }
-
-  /** A desk for an object that has never seen its chat (blocked before its first update). */
-  private bareDesk(): OperatorDesk {
-    return this.deskFor(0);
-  }
-
-  private deskFor(chatId: number): OperatorDesk {
-    return new OperatorDesk({
-      config: this.config,
-      chatId,
-      storage: this.ctx.storage,
-      kv: this.env.CHATS_KV,
-      setBlockedElsewhere: (target, blocked) =>
-        this.env.CHAT.get(this.env.CHAT.idFromName(target)).operatorSetBlocked(blocked),
-      stats: this.env.STATS,
-      runInBackground: (promise) => this.ctx.waitUntil(promise),
-      wipeObject: () => this.forgetEverything(),
-    });
-  }
-}
-
-const keysByConfig = new WeakMap<Config, ReturnType<typeof importTokenKeys>>();
-
-/** The token encryption keys, imported once per isolate. */
-function tokenKeys(config: Config): ReturnType<typeof importTokenKeys> {
-  let keys = keysByConfig.get(config);
-  if (!keys) {
-    keys = importTokenKeys(config);
-    keysByConfig.set(config, keys);
-  }
-  return keys;
 }

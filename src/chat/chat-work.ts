@@ -1,47 +1,27 @@
-import { type Api, GrammyError, type RawApi } from "grammy/web";
 import type { Config } from "../config";
 import { type Lang, langFromCode, t } from "../i18n";
 import { logEvent } from "../log";
-import type { NemoClient } from "../nemo/client";
-import type { QuotaHooks } from "../operator/quota-hooks";
-import type { ChatStore } from "../store/chat-record";
 import type { ChatActions } from "../telegram/bot";
-import { isChatAdmin } from "../telegram/chat-admins";
-import { answerPolicy, type ChatSender, ChatUnreachableError, createChatSender } from "../telegram/sender";
+import type { ChatSender } from "../telegram/sender";
 import { type ChatActionsWork, createChatActions } from "./chat-actions";
-import type { ChatFlowDeps } from "./flow-deps";
+import type { ChatFlowDeps, ChatWorkDeps } from "./flow-deps";
 import { createMediaFlow, type MediaFlow } from "./media";
-import { createOutbox, type Outbox } from "./outbox";
-import { type ChatProgress, createChatProgress, createGroupPace, type GroupPace, isPrivateChat } from "./progress";
+import type { Outbox } from "./outbox";
+import type { ChatProgress } from "./progress";
+import { createReachability, type Reachability, showsReachable } from "./reachability";
 import { claimLinkAudience, createRenderFlow, type RenderFlow } from "./renders";
+import { type ChatSenders, createChatSenders } from "./senders";
 import { createNemoSession, type NemoSession, registerUrl } from "./session";
-import { type ChatFlags, chatStorage, type Origin } from "./storage";
+import type { ChatFlags, Origin } from "./storage";
 import { createTokenActions, type TokenActions } from "./token-actions";
 import { createExtrasOffers, createTurnEndings, type ExtrasOffers, TurnQueue } from "./turns";
 import { createUserRate, type UserRate } from "./user-rate";
 
-export type ChatWorkDeps = {
-  chatId: number;
-  config: Config;
-  storage: DurableObjectStorage;
-  store: ChatStore;
-  nemo: NemoClient;
-  newId: () => string;
-  now: () => number;
-  sleep: (ms: number) => Promise<void>;
-  /** Asks the object to run `tick` no later than this time (ms epoch). */
-  requestWake: (atMs: number) => Promise<void>;
-  runInBackground: (promise: Promise<unknown>) => void;
-  /** The operator's daily limits (src/operator); absent = none. */
-  quotas?: QuotaHooks;
-  /** The shared watch over the anonymous-token cap (src/operator/anonymous-tokens.ts). */
-  anonymousTokens?: { refused(): Promise<void>; issued(): Promise<void> };
-};
-
 /**
  * Everything one chat does, wired together: quick answers (chat-actions.ts), the queue of agent turns
- * (turn-queue.ts), uploads (media-flow.ts) and renders (render-flow.ts). This object schedules them
- * (tick, nextWakeAt) and stops them all when Telegram refuses to deliver to the chat.
+ * (turns/), uploads (media/) and renders (renders/), all talking to Telegram through the chat's senders
+ * (senders.ts). This object schedules them (tick, nextWakeAt) and stops them all when Telegram refuses
+ * to deliver to the chat (reachability.ts).
  */
 export class ChatWork implements ChatActionsWork {
   readonly session: NemoSession;
@@ -55,44 +35,30 @@ export class ChatWork implements ChatActionsWork {
   private readonly outbox: Outbox;
   /** Reactions, drafts and the admin check of the Stop button (issue 18). */
   readonly progress: ChatProgress;
-  /** Keeps a group under Telegram's messages-per-minute limit (issue 18). */
-  private readonly pace: GroupPace;
-  private api: Api<RawApi> | undefined;
-  private username = "";
   /** Per-user limits per minute (instructions, media, quick actions). */
   readonly rate: UserRate;
-  /** Set on Telegram's first 403 so sends already under way stop at once, before storage says so. */
-  private refusedByTelegram = false;
+  /** Whether Telegram lets the bot write to the chat: the one source of truth (reachability.ts). */
+  readonly reachability: Reachability;
+  /** Every call to the chat goes through these: a 403 marks the chat unreachable (senders.ts). */
+  private readonly senders: ChatSenders;
 
   constructor(private readonly deps: ChatWorkDeps) {
     this.rate = createUserRate(deps);
-    this.outbox = createOutbox({
-      config: deps.config,
-      storage: deps.storage,
-      now: deps.now,
-      newId: deps.newId,
-      requestWake: deps.requestWake,
-      senderOnce: (destination) => this.guarded(destination, createChatSender(this.requireApi(), destination)),
+    this.reachability = createReachability(deps.storage);
+    this.senders = createChatSenders({
+      ...deps,
+      reachability: this.reachability,
+      refused: () => this.markUnreachable(),
     });
-    this.progress = createChatProgress({
-      config: deps.config,
-      api: () => this.requireApi(),
-      now: deps.now,
-      // Reactions and drafts obey the same rule as sends: a 403 stops everything for the chat.
-      reachable: (call) => this.reachable(deps.chatId, call),
-    });
-    this.pace = createGroupPace({
-      limit: isPrivateChat(deps.chatId) ? 0 : deps.config.GROUP_MESSAGES_PER_MINUTE,
-      windowMs: deps.config.GROUP_RATE_WINDOW_MS,
-      now: deps.now,
-      sleep: deps.sleep,
-    });
+    this.outbox = this.senders.outbox;
+    this.progress = this.senders.progress;
     this.session = createNemoSession({
       config: deps.config,
       store: deps.store,
       nemo: deps.nemo,
       chatId: deps.chatId,
       newClientId: deps.newId,
+      now: deps.now,
       sleep: deps.sleep,
       anonymousTokens: deps.anonymousTokens,
       onSessionReplaced: async () => {
@@ -109,7 +75,7 @@ export class ChatWork implements ChatActionsWork {
       requestWake: deps.requestWake,
       runInBackground: deps.runInBackground,
       senderFor: (origin: Origin) => this.senderFor(origin),
-      api: () => this.requireApi(),
+      api: deps.api,
     };
     const renders = createRenderFlow(shared);
     this.renders = deps.quotas ? deps.quotas.limitRenders(renders, (origin) => this.senderFor(origin)) : renders;
@@ -145,25 +111,20 @@ export class ChatWork implements ChatActionsWork {
       markUnreachable: () => this.markUnreachable(),
       log: (where, error) => this.log(where, error),
       progress: this.progress,
-      messageRoom: () => this.pace.room(),
+      messageRoom: () => this.senders.pace.room(),
     });
-  }
-
-  attachApi(api: Api<RawApi>, botUsername?: string): void {
-    this.api = api;
-    if (botUsername) this.username = botUsername;
   }
 
   /** The bot's @username, for texts that tell people how to reach it. */
   botUsername(): string {
-    return this.username;
+    return this.deps.botUsername;
   }
 
   // --- scheduling ---------------------------------------------------------------------------------
 
   /** Resumes whatever should be running and is not, and handles due timers. Safe to run twice. */
   async tick(): Promise<void> {
-    if (await this.unreachable()) return;
+    if (await this.reachability.isUnreachable()) return;
     await this.outbox.flush();
     await this.turns.resume();
     await this.media.tick();
@@ -190,12 +151,7 @@ export class ChatWork implements ChatActionsWork {
     return this.turns.enqueue(origin, text, options);
   }
 
-  // --- reachability -------------------------------------------------------------------------------
-
-  private async unreachable(): Promise<boolean> {
-    const flags = await chatStorage(this.deps.storage).get("flags");
-    return flags?.unreachable === true;
-  }
+  // --- updates and reachability -----------------------------------------------------------------
 
   /**
    * Handles one update from the inbox. An update is removed from the inbox only after it was handled, so
@@ -212,16 +168,13 @@ export class ChatWork implements ChatActionsWork {
    * "member" status in a private chat means a chat marked unreachable after a 403 can be served again.
    */
   private async noteIncoming(update: Record<string, unknown>): Promise<void> {
-    if (!reachableAgain(update)) return;
-    this.refusedByTelegram = false;
-    if (!(await this.unreachable())) return;
-    await chatStorage(this.deps.storage).update("flags", (flags) => ({ ...flags, unreachable: false }));
+    if (showsReachable(update)) await this.reachability.markReachable();
   }
 
+  /** Telegram refused the chat (or the bot was removed, or the operator blocked it): all its work stops. */
   async markUnreachable(): Promise<void> {
-    this.refusedByTelegram = true;
-    const flags = (await chatStorage(this.deps.storage).get("flags")) ?? {};
-    await this.turns.dropAll({ flags: { ...flags, unreachable: true } });
+    // The flag lands in one batch with the emptied queue: a restart never resumes a turn for a chat marked gone.
+    await this.reachability.markUnreachable((entries) => this.turns.dropAll(entries));
     await this.renders.stopAll(false);
     await this.media.clear();
     await this.outbox.clear();
@@ -229,61 +182,21 @@ export class ChatWork implements ChatActionsWork {
 
   /** The chat's sender: answers retried in place (ANSWER_RETRY_DELAYS_MS), then kept in the outbox. */
   senderFor(origin: Pick<Origin, "chatId" | "threadId">): ChatSender {
-    const destination = { chatId: origin.chatId, threadId: origin.threadId };
-    const policy = answerPolicy(this.deps.config, this.deps.sleep, origin.chatId);
-    const sender = this.guarded(destination, createChatSender(this.requireApi(), destination, policy));
-    return this.outbox.deferring(sender, destination);
+    return this.senders.senderFor(origin);
   }
 
-  /** Any refusal to deliver marks the chat unreachable, so nothing keeps pushing to it. */
-  private guarded(origin: Pick<Origin, "chatId" | "threadId">, sender: ChatSender): ChatSender {
-    const guard = <T>(call: () => Promise<T>): Promise<T> => this.reachable(origin.chatId, call);
-    return {
-      // Sends and edits count against a group's per-minute limit: they wait for room instead of a 429.
-      send: (html, options) => guard(() => this.pace.paced(() => sender.send(html, options))),
-      edit: (id, html, options) => guard(() => this.pace.paced(() => sender.edit(id, html, options))),
-      remove: (id) => guard(() => sender.remove(id)),
-      action: (action) => guard(() => sender.action(action)),
-      answerCallback: (id, text) => sender.answerCallback(id, text),
-    };
-  }
-
-  /**
-   * A sender to a member's private chat, for what only they may see (a group's claim link). Not guarded:
-   * a member who never started the bot refuses with 403, which says nothing about this chat.
-   */
+  /** A sender to a member's private chat, not guarded (senders.ts). */
   privateSender(userId: number): ChatSender {
-    return createChatSender(this.requireApi(), { chatId: userId });
+    return this.senders.privateSender(userId);
   }
 
   /** Whether the person behind `origin` may change the whole chat (see chat-admins.ts). */
-  async mayChangeChat(origin: Pick<Origin, "chatId" | "userId">): Promise<boolean> {
-    if (origin.chatId > 0) return true;
-    if (origin.userId === undefined) return false;
-    return isChatAdmin(this.requireApi(), origin.chatId, origin.userId, this.deps.now());
+  mayChangeChat(origin: Pick<Origin, "chatId" | "userId">): Promise<boolean> {
+    return this.senders.mayChangeChat(origin);
   }
 
   get config(): Config {
     return this.deps.config;
-  }
-
-  /** Any refusal to deliver (403) marks the chat unreachable, so nothing keeps pushing to it. */
-  private async reachable<T>(chatId: number, call: () => Promise<T>): Promise<T> {
-    if (this.refusedByTelegram) throw new ChatUnreachableError(chatId);
-    try {
-      return await call();
-    } catch (error) {
-      const refused =
-        error instanceof ChatUnreachableError || (error instanceof GrammyError && error.error_code === 403);
-      if (!refused) throw error;
-      await this.markUnreachable();
-      throw error instanceof ChatUnreachableError ? error : new ChatUnreachableError(chatId);
-    }
-  }
-
-  private requireApi(): Api<RawApi> {
-    if (!this.api) throw new Error("Telegram API not attached");
-    return this.api;
   }
 
   async languageOf(languageCode: string | undefined): Promise<Lang> {
@@ -326,14 +239,9 @@ export class ChatWork implements ChatActionsWork {
     return this.turns.retryFailed(origin, turnId);
   }
 
-  /** Reads and updates the chat's flags (greeted, unreachable). */
-  async updateFlags(change: (flags: ChatFlags) => ChatFlags | undefined): Promise<ChatFlags> {
-    let before: ChatFlags = {};
-    await chatStorage(this.deps.storage).update("flags", (flags) => {
-      before = flags ?? {};
-      return change(before) ?? flags;
-    });
-    return before;
+  /** Reads and updates the chat's flags other than reachability (greeted). */
+  updateFlags(change: (flags: ChatFlags) => ChatFlags | undefined): Promise<ChatFlags> {
+    return this.reachability.updateFlags(change);
   }
 
   /** Anonymous users' registration link, for credit and plan messages. */
@@ -341,20 +249,3 @@ export class ChatWork implements ChatActionsWork {
     return registerUrl({ session: this.session, config: this.deps.config });
   }
 }
-
-/**
- * Whether an update shows the bot may write to the chat again: the user of a private chat wrote or
- * pressed a button (blocked bots get neither), or the bot became a member again (unblocked, re-added).
- */
-function reachableAgain(update: Record<string, unknown>): boolean {
-  type ChatOf = { chat?: { type?: string } };
-  const message = (update.message ?? update.edited_message) as ChatOf | undefined;
-  if (message?.chat?.type === "private") return true;
-  const callback = update.callback_query as { message?: ChatOf } | undefined;
-  if (callback?.message?.chat?.type === "private") return true;
-  const member = update.my_chat_member as (ChatOf & { new_chat_member?: { status?: string } }) | undefined;
-  const status = member?.new_chat_member?.status;
-  return status === "member" || status === "administrator";
-}
-
-export type { NemoClient };

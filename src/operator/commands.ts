@@ -24,8 +24,8 @@ export type OperatorCommandDeps = {
   forget(): Promise<void>;
   /** Issue 19.3: whether this user may /forget now (once a day); records the use. */
   claimForget(userId: number | undefined): Promise<boolean>;
-  /** The clock for the admin lookup's cache (Date.now when absent). */
-  now?: () => number;
+  /** The clock for the admin lookup's cache. */
+  now: () => number;
 };
 
 /**
@@ -82,7 +82,7 @@ export function operatorCommands(deps: OperatorCommandDeps): Composer<BotContext
   forget.drop(
     async (ctx) =>
       ctx.chat.type === "private" ||
-      (ctx.from !== undefined && (await isChatAdmin(ctx.api, ctx.chat.id, ctx.from.id, (deps.now ?? Date.now)()))),
+      (ctx.from !== undefined && (await isChatAdmin(ctx.api, ctx.chat.id, ctx.from.id, deps.now()))),
     (ctx) => senderFor(ctx).send(t(ctx.origin.lang).adminOnly, { replyTo: ctx.origin.messageId }),
   );
   forget.use(async (ctx) => {

@@ -1,7 +1,8 @@
 import type { Context, Middleware } from "grammy/web";
-import { chatStorage, KEYS, type Origin } from "../chat/storage";
+import type { Origin } from "../chat/storage";
 import type { Config } from "../config";
 import { hashChatId } from "../log";
+import type { Clock } from "../shared/clock";
 import { forgetAllButIdentity } from "../store/chat-record";
 import type { BotContext } from "../telegram/context";
 import { ACCESS_KEYS } from "./access";
@@ -21,6 +22,9 @@ export type DeskDeps = {
   setBlockedElsewhere(chatId: string, blocked: boolean): Promise<void>;
   stats: DurableObjectNamespace<StatsDurableObject>;
   runInBackground: (promise: Promise<unknown>) => void;
+  now: Clock;
+  /** The clock the daily quotas count days by (the chat's clock; a test moves it past midnight). */
+  quotaClock: Clock;
   /** Deletes the object's own storage and alarm and drops its in-memory work. */
   wipeObject: () => Promise<void>;
 };
@@ -36,6 +40,7 @@ export type DeskWork = {
   actions: {
     say(origin: Origin, key: "unknownCommand"): Promise<void>;
     removedFromChat(): Promise<void>;
+    reachableAgain(): Promise<void>;
   };
 };
 
@@ -45,8 +50,6 @@ async function userHash(userId: number): Promise<string> {
   return [...digest.slice(0, 8)].map((byte) => byte.toString(16).padStart(2, "0")).join("");
 }
 
-/** Test-only: shifts the quota clock, so a test can see tomorrow's reset without waiting for it. */
-const CLOCK_OFFSET_KEY = KEYS.clockOffset;
 /** /forget is allowed once per this many seconds per user. */
 const FORGET_EVERY_S = 24 * 60 * 60;
 /** Report a chat as active at most this often. */
@@ -61,7 +64,6 @@ export class OperatorDesk {
   readonly quotaHooks: QuotaHooks;
   readonly nemoFetch: typeof fetch;
   private readonly stats: StatsReporter;
-  private clockOffsetMs = 0;
   private lastActiveReport = 0;
 
   constructor(private readonly deps: DeskDeps) {
@@ -74,7 +76,7 @@ export class OperatorDesk {
     const quotas = createQuotas({
       storage,
       limits: { turnsPerUser: config.DAILY_TURNS_PER_USER, rendersPerChat: config.DAILY_RENDERS_PER_CHAT },
-      now: () => Date.now() + this.clockOffsetMs,
+      now: deps.quotaClock,
       sharedTurns: async (userId, day, limit) => {
         const stub = deps.stats.get(deps.stats.idFromName("stats"));
         return stub.takeUserTurn(await userHash(userId), day, limit);
@@ -85,16 +87,13 @@ export class OperatorDesk {
       config,
       chatId: deps.chatId,
       fetch: (input, init) => fetch(input, init),
+      now: deps.now,
       stats: this.stats,
       measureCredits: config.ADMIN_USER_IDS.length > 0,
       storage,
       runInBackground: deps.runInBackground,
       onRenderAccepted: () => quotas.countRender(),
     });
-  }
-
-  async ready(): Promise<void> {
-    this.clockOffsetMs = (await this.deps.storage.get<number>(CLOCK_OFFSET_KEY)) ?? 0;
   }
 
   /** The gate and the commands, for the chat's bot to install (src/telegram/bot.ts). */
@@ -116,9 +115,7 @@ export class OperatorDesk {
       await work?.actions.removedFromChat();
     } else {
       await storage.delete([ACCESS_KEYS.blocked, ACCESS_KEYS.refused]);
-      await chatStorage(storage).update("flags", (flags) =>
-        flags?.unreachable ? { ...flags, unreachable: false } : flags,
-      );
+      await work?.actions.reachableAgain();
     }
   }
 
@@ -143,14 +140,9 @@ export class OperatorDesk {
     return true;
   }
 
-  async shiftClock(ms: number): Promise<void> {
-    this.clockOffsetMs += ms;
-    await this.deps.storage.put(CLOCK_OFFSET_KEY, this.clockOffsetMs);
-  }
-
   /** At most hourly per chat, and awaited, so an admin's own /stats already counts their chat. */
   private async reportActive(): Promise<void> {
-    const now = Date.now();
+    const now = this.deps.now();
     if (now - this.lastActiveReport < ACTIVE_REPORT_MS) return;
     this.lastActiveReport = now;
     await this.stats.reportNow("active");
@@ -160,6 +152,7 @@ export class OperatorDesk {
     const { config } = this.deps;
     return operatorCommands({
       config,
+      now: this.deps.now,
       unknownCommand: (origin) => work.actions.say(origin, "unknownCommand"),
       stats: () => this.deps.stats.get(this.deps.stats.idFromName("stats")).summary(),
       setBlocked: (target, blocked) => this.deps.setBlockedElsewhere(target, blocked),

@@ -3,6 +3,7 @@ import { chatStorage } from "../chat/storage";
 import type { Config } from "../config";
 import { logEvent } from "../log";
 import { parseRenderStatus } from "../nemo/schemas";
+import type { Clock } from "../shared/clock";
 import type { StatsReporter } from "./stats";
 
 /**
@@ -59,6 +60,7 @@ export type NemoObserverDeps = {
   config: Pick<Config, "LOG_LEVEL" | "NEMO_API_BASE">;
   chatId: number;
   fetch: typeof fetch;
+  now: Clock;
   stats: StatsReporter;
   /** Measuring credits costs one balance read after each turn; only done when someone can read /stats. */
   measureCredits: boolean;
@@ -144,7 +146,7 @@ export function observeNemoFetch(deps: NemoObserverDeps): typeof fetch {
     const url = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
     const method = init?.method ?? (input instanceof Request ? input.method : "GET");
     const route = nemoRouteOf(method, url);
-    const started = Date.now();
+    const started = deps.now();
     const headers = new Headers(init?.headers ?? (input instanceof Request ? input.headers : undefined));
     // Without a baseline the first turn's cost would be invisible: read the balance once before it.
     if (route === "run_sse" && deps.measureCredits && (await chatStorage(deps.storage).get("balance")) === undefined) {
@@ -161,7 +163,7 @@ export function observeNemoFetch(deps: NemoObserverDeps): typeof fetch {
         chat: chatId,
         route,
         outcome: aborted ? "aborted" : "network_error",
-        ms: Date.now() - started,
+        ms: deps.now() - started,
       });
       if (!aborted && (route === "run_sse" || route === "render-submit")) stats.report("failure");
       throw error;
@@ -172,7 +174,7 @@ export function observeNemoFetch(deps: NemoObserverDeps): typeof fetch {
       chat: chatId,
       route,
       outcome: String(response.status),
-      ms: Date.now() - started,
+      ms: deps.now() - started,
     });
     await afterResponse(route, response).catch(() => undefined);
     if (route === "run_sse" && response.ok && response.body && deps.measureCredits) {

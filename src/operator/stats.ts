@@ -1,4 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
+import { type Clock, systemClock } from "../shared/clock";
 import { type AnonymousTokensStatus, anonymousTokenLedger } from "./anonymous-tokens";
 import type { StatsEvent, StatsEventKind, StatsSummary, StatsWindow } from "./usage";
 
@@ -14,6 +15,9 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 const KEEP_MS = 8 * DAY_MS;
 
 export class StatsDurableObject extends DurableObject<Env> {
+  /** The one clock this object reads; the system clock, created here at the edge. */
+  protected readonly clock: Clock = systemClock;
+
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     ctx.storage.sql.exec(
@@ -26,7 +30,7 @@ export class StatsDurableObject extends DurableObject<Env> {
   }
 
   async record(events: StatsEvent[]): Promise<void> {
-    const now = Date.now();
+    const now = this.clock();
     for (const event of events) {
       this.ctx.storage.sql.exec(
         "INSERT INTO events (at, chat, kind, amount) VALUES (?, ?, ?, ?)",
@@ -40,7 +44,7 @@ export class StatsDurableObject extends DurableObject<Env> {
   }
 
   async summary(): Promise<StatsSummary> {
-    const now = Date.now();
+    const now = this.clock();
     return {
       day: this.window(now - DAY_MS),
       week: this.window(now - 7 * DAY_MS),
@@ -49,7 +53,7 @@ export class StatsDurableObject extends DurableObject<Env> {
   }
 
   // --- issue 17: the anonymous-token cap, shared by every chat (src/operator/anonymous-tokens.ts) ---
-  private readonly anonymousTokens = anonymousTokenLedger(this.ctx.storage, () => Date.now());
+  private readonly anonymousTokens = anonymousTokenLedger(this.ctx.storage, () => this.clock());
 
   async anonymousTokenRefused(): Promise<{ warn: boolean; status: AnonymousTokensStatus }> {
     return this.anonymousTokens.refused();
@@ -81,7 +85,7 @@ export class StatsDurableObject extends DurableObject<Env> {
     // Days long past are dropped (ISO dates compare as text).
     this.ctx.storage.sql.exec(
       "DELETE FROM user_turns WHERE day < ?",
-      new Date(Date.now() - 3 * DAY_MS).toISOString().slice(0, 10),
+      new Date(this.clock() - 3 * DAY_MS).toISOString().slice(0, 10),
     );
     return { allowed: true, used: used + 1 };
   }

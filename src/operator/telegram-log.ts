@@ -2,15 +2,21 @@ import type { Api, RawApi } from "grammy/web";
 import { GrammyError } from "grammy/web";
 import type { Config } from "../config";
 import { logEvent } from "../log";
+import type { Clock } from "../shared/clock";
 
 /**
  * One log line per Bot API call: the method, the outcome (ok or Telegram's error code) and the time.
  * Installed as an API transformer, so it sees every call the chat makes and never the payload, which
  * holds message texts, or the URL, which holds the bot token.
  */
-export function logTelegramCalls(api: Api<RawApi>, config: Pick<Config, "LOG_LEVEL">, chatId: number): void {
+export function logTelegramCalls(
+  api: Api<RawApi>,
+  config: Pick<Config, "LOG_LEVEL">,
+  chatId: number,
+  now: Clock,
+): void {
   api.config.use(async (previous, method, payload, signal) => {
-    const started = Date.now();
+    const started = now();
     const line = (outcome: string, level: "info" | "warn") =>
       logEvent(config, level, {
         event: "outside_call",
@@ -18,7 +24,7 @@ export function logTelegramCalls(api: Api<RawApi>, config: Pick<Config, "LOG_LEV
         chat: chatId,
         route: method,
         outcome,
-        ms: Date.now() - started,
+        ms: now() - started,
       });
     try {
       const result = await previous(method, payload, signal);

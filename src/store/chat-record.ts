@@ -1,5 +1,6 @@
 import { literal, number, object, string, union, enum as zEnum } from "zod";
 import { logEvent } from "../log";
+import { type Clock, systemClock } from "../shared/clock";
 import { open, type Sealed, SealedValueUnreadableError, seal, type TokenKeys } from "./crypto";
 
 /**
@@ -57,8 +58,9 @@ export const chatRecordKey = (chatId: number) => `chat:${chatId}`;
 /** `keys` turns on encryption of the token; without it tokens are stored as NemoVideo issued them. */
 export function createChatStore(
   kv: KVNamespace,
-  options: { keys?: () => Promise<TokenKeys | undefined> } = {},
+  options: { keys?: () => Promise<TokenKeys | undefined>; now?: Clock } = {},
 ): ChatStore {
+  const now = options.now ?? systemClock;
   /** What was last read or written, as comparable plaintext (without updatedAt); absent = must write. */
   const lastSeen = new Map<number, string>();
   const comparable = ({ updatedAt: _ignored, ...rest }: ChatRecord) => JSON.stringify(rest);
@@ -111,7 +113,7 @@ export function createChatStore(
 
   async function encode(record: ChatRecord, boundTo: string): Promise<string> {
     const active = await keys();
-    const stored: Record<string, unknown> = { ...record, updatedAt: Date.now() };
+    const stored: Record<string, unknown> = { ...record, updatedAt: now() };
     if (!active) return JSON.stringify(stored);
     for (const [field, sealedField] of SECRET_FIELDS) {
       const value = record[field];

@@ -1,10 +1,10 @@
-import { autoRetry } from "@grammyjs/auto-retry";
 import type { UserFromGetMe } from "grammy/types";
 import { Bot, type Context } from "grammy/web";
 import type { Config } from "../config";
 import type { OperatorMiddleware } from "../operator/desk";
 import type { ChatActions } from "./actions";
 import { addressedToBot } from "./addressing";
+import { telegramRetry } from "./api";
 import type { BotContext } from "./context";
 import { buttons } from "./handlers/buttons";
 import { chatCommands } from "./handlers/commands";
@@ -29,15 +29,7 @@ export function createBot(
   operator?: OperatorMiddleware,
 ): Bot<BotContext> {
   const bot = new Bot<BotContext>(config.BOT_TOKEN, { botInfo, client: { apiRoot: config.TELEGRAM_API_ROOT } });
-  bot.api.config.use(
-    autoRetry({
-      maxRetryAttempts: 3,
-      maxDelaySeconds: config.TELEGRAM_MAX_RETRY_AFTER_S,
-      // A network failure may hide a delivered message; resending it would duplicate it.
-      rethrowHttpErrors: true,
-      rethrowInternalServerErrors: false,
-    }),
-  );
+  bot.api.config.use(telegramRetry(config));
   const withOrigin = originMiddleware((code) => actions.languageOf(code));
 
   if (operator) bot.use(operator.gate);

@@ -80,6 +80,7 @@ describe("export survives restarts and doubled alarms: exactly one video", () =>
     // Once NemoVideo has finished, fire the object's alarm handler twice concurrently, beside its own alarm.
     await until(() => nemo.renders.get(renderId)?.status === "completed");
     const namespace = await mf.getDurableObjectNamespace("CHAT");
+    // The test subclass's hook (test/support/worker/chat-do-testing.ts).
     const stub = namespace.get(namespace.idFromName(String(chat.chatId))) as unknown as {
       runAlarmNow(): Promise<void>;
     };

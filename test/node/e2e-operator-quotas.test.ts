@@ -4,7 +4,7 @@ import { type Stack, startStack } from "../support/stack";
 const USER = { id: 7_200_000_001, first_name: "Quinn", language_code: "en" };
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-/** The chat object's test hook: its quota clock is moved, nothing else. */
+/** The chat object's test hook (test/support/worker/chat-do-testing.ts): its quota clock is moved, nothing else. */
 type ChatObjectHooks = { operatorShiftClock(ms: number): Promise<void> };
 
 describe("daily quotas, end to end", () => {

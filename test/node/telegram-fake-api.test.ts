@@ -281,6 +281,18 @@ describe("faults and blocking", () => {
     await expect(api.sendMessage(USER, "welcome back")).resolves.toBeTruthy();
   });
 
+  it("treats a group's my_chat_member 'kicked' or 'left' as removing the bot until it is added again", async () => {
+    const group = -4_300_000_001;
+    for (const gone of ["kicked", "left"] as const) {
+      fake.ingest(fake.updates.myChatMember(gone, group));
+      expect(await refusal(api.sendMessage(group, "still here?"))).toBe(
+        "Forbidden: bot was kicked from the group chat",
+      );
+      fake.ingest(fake.updates.myChatMember("member", group, { oldStatus: gone }));
+      await expect(api.sendMessage(group, "back again")).resolves.toBeTruthy();
+    }
+  });
+
   it("delays an answer and resets connections (a send that took effect but whose answer was lost)", async () => {
     fake.fault("sendMessage", { delayMs: 150 });
     const started = Date.now();

@@ -8,7 +8,8 @@ let built: Promise<string> | undefined;
 
 /**
  * Bundles the Worker the way wrangler does (workerd conditions, ESM, cloudflare:* external), once per
- * test process, so the end-to-end tests exercise the real bundle in Miniflare. Each test process writes
+ * test process, so the end-to-end tests exercise the real bundle in Miniflare. The entry is the
+ * production one with the chat object's test subclass in its place (worker/entry.ts). Each test process writes
  * its own file: several run at once, and one must never load a bundle another is halfway through writing.
  */
 export function buildWorker(): Promise<string> {
@@ -17,7 +18,7 @@ export function buildWorker(): Promise<string> {
     mkdirSync(dirname(outfile), { recursive: true });
     process.once("exit", () => rmSync(outfile, { force: true }));
     await build({
-      entryPoints: [resolve(root, "src/index.ts")],
+      entryPoints: [resolve(root, "test/support/worker/entry.ts")],
       outfile,
       bundle: true,
       format: "esm",

@@ -1,4 +1,5 @@
 import { env } from "cloudflare:test";
+import type { Api, RawApi } from "grammy/web";
 import { describe, expect, it } from "vitest";
 import { createRenderFlow } from "../../src/chat/renders/flow";
 import type { NemoSession } from "../../src/chat/session/nemo-session";
@@ -73,9 +74,12 @@ function flowWith(submitAnswers: Response[]) {
     requestWake: async () => {},
     runInBackground: () => {},
     senderFor: () => sender,
-    api: () => {
-      throw new Error("no Telegram API in this test");
-    },
+    // No Telegram API in this test: any call through it fails loudly.
+    api: new Proxy({} as Api<RawApi>, {
+      get: () => {
+        throw new Error("no Telegram API in this test");
+      },
+    }),
   });
   return { flow, submitted, sent };
 }

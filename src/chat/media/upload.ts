@@ -81,7 +81,7 @@ async function transferOnce(
 ): Promise<void> {
   const { config } = deps;
   await deps.session.run(origin.lang, async (project) => {
-    const file = await deps.api().getFile(item.fileId);
+    const file = await deps.api.getFile(item.fileId);
     if (!file.file_path) throw new TelegramDownloadError(0);
     const response = await fetch(`${config.TELEGRAM_API_ROOT}/file/bot${config.BOT_TOKEN}/${file.file_path}`, {
       signal: deadline,

@@ -17,7 +17,7 @@ export type ChatProgress = ReturnType<typeof createChatProgress>;
  */
 export function createChatProgress(deps: {
   config: Config;
-  api: () => Api<RawApi>;
+  api: Api<RawApi>;
   now: () => number;
   /** Runs a call unless the chat refused the bot (403), and marks it so when this call is refused. */
   reachable: <T>(call: () => Promise<T>) => Promise<T>;
@@ -34,7 +34,7 @@ export function createChatProgress(deps: {
       if (shown.size > 100) shown.delete(shown.keys().next().value as number);
       const logSkipped = skipLogged(deps.config, "reaction");
       await cosmetic(
-        () => deps.reachable(() => deps.api().setMessageReaction(origin.chatId, messageId, [{ type: "emoji", emoji }])),
+        () => deps.reachable(() => deps.api.setMessageReaction(origin.chatId, messageId, [{ type: "emoji", emoji }])),
         (error) => {
           logSkipped(error);
           // Refused once (no permission, an old message): the chat is spared further attempts. A network
@@ -48,12 +48,12 @@ export function createChatProgress(deps: {
     async draft(origin: Origin, draftId: number, text: string): Promise<void> {
       const thread = origin.threadId === undefined ? {} : { message_thread_id: origin.threadId };
       await decoration(deps.config, "draft", () =>
-        deps.reachable(() => deps.api().sendMessageDraft(origin.chatId, draftId, text, thread)),
+        deps.reachable(() => deps.api.sendMessageDraft(origin.chatId, draftId, text, thread)),
       );
     },
 
     isChatAdmin(chatId: number, userId: number): Promise<boolean> {
-      return isChatAdmin(deps.api(), chatId, userId, deps.now());
+      return isChatAdmin(deps.api, chatId, userId, deps.now());
     },
   };
 }

@@ -52,7 +52,7 @@ export function createRenderDelivery(ctx: RenderContext) {
    */
   async function findSentVideo(job: RenderJob, openUrl: string): Promise<number | undefined> {
     if (job.statusMessageId === undefined) return undefined;
-    const api = ctx.api();
+    const api = ctx.api;
     const probe = videoCaption(job, openUrl);
     let missing = 0;
     for (let id = job.statusMessageId + 1, probes = 0; probes < MAX_PROBES && missing < MAX_MISSING; id++, probes++) {
@@ -109,7 +109,7 @@ export function createRenderDelivery(ctx: RenderContext) {
     // Recorded before the call: if its answer never comes, the next attempt looks for the video first.
     await jobs.transition(job.renderId, ["delivering"], (current) => ({ ...current, uploadOpenUrl: openUrl }));
     try {
-      const sent = await ctx.api().sendVideo(job.origin.chatId, new InputFile(response.body, "video.mp4"), {
+      const sent = await ctx.api.sendVideo(job.origin.chatId, new InputFile(response.body, "video.mp4"), {
         supports_streaming: true,
         ...videoCaption(job, openUrl),
         ...(width ? { width: Math.round(width) } : {}),

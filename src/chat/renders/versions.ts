@@ -62,7 +62,7 @@ export async function sendAgain(ctx: RenderContext, delivered: RenderJob, origin
     try {
       // The same caption and buttons as the first delivery, the claim link only to whom it belongs.
       const openUrl = (await openTargetFor(ctx, origin, delivered.renderId)) ?? "";
-      await ctx.api().sendVideo(origin.chatId, delivered.deliveredFileId, {
+      await ctx.api.sendVideo(origin.chatId, delivered.deliveredFileId, {
         ...videoCaption({ origin, title: delivered.title }, openUrl),
         supports_streaming: true,
         ...(origin.messageId !== undefined

@@ -9,6 +9,7 @@ import {
   NemoTokenInvalidError,
   NemoTransportError,
 } from "../../nemo/errors";
+import type { Clock } from "../../shared/clock";
 import type { ChatRecord, ChatStore } from "../../store/chat-record";
 import { AnonymousTokensExhaustedError, OwnTokenNeededError, OwnTokenRefusedError } from "./account-errors";
 
@@ -21,6 +22,7 @@ export type SessionDeps = {
   nemo: NemoClient;
   chatId: number;
   newClientId: () => string;
+  now: Clock;
   sleep: (ms: number) => Promise<void>;
   /** Told when the old project could not be found and a new one was started. */
   onSessionReplaced: () => Promise<void>;
@@ -72,7 +74,7 @@ export function createNemoSession(deps: SessionDeps) {
     if (source === "own" && current.ownToken) return { ...current, token: current.ownToken };
     if (config.NEMO_TOKEN) return { ...current, token: config.NEMO_TOKEN };
     if (config.ANONYMOUS_TOKENS === "off") throw new OwnTokenNeededError();
-    const expired = current.tokenExpiresAt !== undefined && Date.parse(current.tokenExpiresAt) <= Date.now();
+    const expired = current.tokenExpiresAt !== undefined && Date.parse(current.tokenExpiresAt) <= deps.now();
     if (current.token && !force && !expired) return { ...current, token: current.token };
     const issued = await issueAnonymousToken(current);
     const next = await save({

@@ -102,8 +102,6 @@ export const KEYS = {
   /** Set by an admin's /block; the one refusal was sent. Written by operator/desk.ts. */
   blocked: "op:blocked",
   refused: "op:refused",
-  /** Test-only quota clock shift (operator/desk.ts `shiftClock`), to be moved out of storage (issue 13.4). */
-  clockOffset: "op:clockOffsetMs",
 } as const;
 
 export type KeyName = keyof typeof KEYS;
@@ -133,7 +131,6 @@ export const SCHEMAS = {
   balance: number(),
   blocked: boolean(),
   refused: boolean(),
-  clockOffset: number(),
 } as const satisfies Record<KeyName, unknown>;
 
 /** Stores of one key per item: the prefix, then the item's own part. */

@@ -45,7 +45,7 @@ export function createTurnLifecycle(deps: TurnLifecycleDeps) {
           },
           progress,
           signal,
-          ...(deps.api ? { previewClip: createRawClipPreview(deps.api, deps.senderFor) } : {}),
+          previewClip: createRawClipPreview(deps.api, deps.senderFor),
         },
         turn,
       );

@@ -14,14 +14,11 @@ import type { Origin } from "../storage";
 
 export type RawClipPreview = (origin: Origin, url: string) => Promise<void>;
 
-export function createRawClipPreview(
-  api: () => Api<RawApi>,
-  senderFor: (origin: Origin) => ChatSender,
-): RawClipPreview {
+export function createRawClipPreview(api: Api<RawApi>, senderFor: (origin: Origin) => ChatSender): RawClipPreview {
   return async (origin, url) => {
     const texts = t(origin.lang).twoStage;
     try {
-      await api().sendAnimation(origin.chatId, url, {
+      await api.sendAnimation(origin.chatId, url, {
         caption: texts.rawClipCaption,
         ...(origin.threadId === undefined ? {} : { message_thread_id: origin.threadId }),
       });

@@ -23,8 +23,8 @@ export type TurnLifecycleDeps = {
   /** Telegram refused a send: the chat stops all its work. */
   markUnreachable: () => Promise<void>;
   log: (where: string, error: unknown) => void;
-  /** The chat's Bot API, for the raw clip preview of a generation (issue 14); without it, no preview. */
-  api?: () => Api<RawApi>;
+  /** The chat's Bot API, for the raw clip preview of a generation (issue 14). */
+  api: Api<RawApi>;
   /** Reactions and drafts (issue 18). */
   progress: ChatProgress;
   /** Messages the chat may still send in the current minute (groups); decoration yields to answers. */
