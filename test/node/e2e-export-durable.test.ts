@@ -71,6 +71,40 @@ describe("export survives restarts and doubled alarms: exactly one video", () =>
     expect(telegram.chat(chat.chatId).messages.filter((message) => message.video)).toHaveLength(1);
   });
 
+  it("a video whose answer was lost is found again past messages deleted after the status", async () => {
+    const { telegram, nemo } = stack;
+    const chat = await exportableChat(stack);
+    // Telegram posts the video but its answer never arrives; meanwhile four messages are posted and deleted
+    // in the chat (the bot's status messages come and go like this), so their ids lie before the video's.
+    telegram.fault("sendVideo", { delayMs: 3_000, reset: true });
+    await chat.say("export");
+    await until(() => chat.renderIds().length === 1);
+    const renderId = chat.renderIds()[0] ?? "";
+    // The upload has begun (the MP4 is being read from NemoVideo): Telegram is holding the call.
+    await until(() =>
+      nemo.requests.some((request) => request.endpoint === "output" && request.path.includes(renderId)),
+    );
+    await sleep(200);
+    const api = `${telegram.apiRoot}/bot${telegram.token}`;
+    for (let i = 0; i < 4; i++) {
+      const sent = await fetch(`${api}/sendMessage`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ chat_id: chat.chatId, text: `status ${i}` }),
+      }).then((response) => response.json() as Promise<{ result: { message_id: number } }>);
+      await fetch(`${api}/deleteMessage`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ chat_id: chat.chatId, message_id: sent.result.message_id }),
+      });
+    }
+    await chat.waitFor((call) => call.method === "editMessageCaption" && call.status !== 200, 20_000);
+    await sleep(2_500);
+    expect(telegram.chat(chat.chatId).messages.filter((message) => message.video)).toHaveLength(1);
+    const video = telegram.chat(chat.chatId).messages.find((message) => message.video);
+    expect(video?.video?.sha256).toBe(nemo.renderSha256(renderId));
+  }, 40_000);
+
   it("alarms run twice at once (and again later) deliver once", async () => {
     const { telegram, nemo, mf } = stack;
     const chat = await exportableChat(stack);
