@@ -2,7 +2,7 @@ import { GrammyError } from "grammy/web";
 import type { Config } from "../config";
 import { type Lang, t } from "../i18n";
 import { describeTimeline } from "../nemo/draft";
-import type { ChatActions, MediaMessage } from "../telegram/bot";
+import type { ChatActions, MediaMessage } from "../telegram/actions";
 import { type ChatSender, ChatUnreachableError } from "../telegram/sender";
 import { type ChatChangesWork, createChatChanges } from "./chat-changes";
 import type { MediaFlow } from "./media";

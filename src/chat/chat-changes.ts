@@ -1,5 +1,6 @@
 import { t } from "../i18n";
-import { CALLBACK, type ChatActions, projectTag } from "../telegram/bot";
+import type { ChatActions } from "../telegram/actions";
+import { CALLBACK, projectTag } from "../telegram/callbacks";
 import { type ChatSender, ChatUnreachableError } from "../telegram/sender";
 import { type ChatProgress, isPrivateChat } from "./progress";
 import type { Reachability } from "./reachability";

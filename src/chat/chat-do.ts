@@ -78,9 +78,9 @@ export class ChatDurableObject extends DurableObject<Env> {
   }
 
   override async alarm(): Promise<void> {
-    await this.chatWork();
-    this.kick();
+    // Built before the drain starts, so the drain and the tick share the chat's parts.
     const work = await this.chatWork();
+    this.kick();
     if (work) await work.tick();
     await this.scheduleNext();
   }

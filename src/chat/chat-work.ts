@@ -1,7 +1,7 @@
 import type { Config } from "../config";
 import { type Lang, langFromCode, t } from "../i18n";
 import { logEvent } from "../log";
-import type { ChatActions } from "../telegram/bot";
+import type { ChatActions } from "../telegram/actions";
 import type { ChatSender } from "../telegram/sender";
 import { type ChatActionsWork, createChatActions } from "./chat-actions";
 import type { ChatFlowDeps, ChatWorkDeps } from "./flow-deps";

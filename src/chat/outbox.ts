@@ -7,12 +7,8 @@
 import type { InlineKeyboardMarkup } from "grammy/types";
 import type { Config } from "../config";
 import { logEvent } from "../log";
-import {
-  type ChatSender,
-  ChatUnreachableError,
-  type Destination,
-  isTelegramTransportFailure,
-} from "../telegram/sender";
+import { isTelegramTransportFailure } from "../telegram/retry-policy";
+import { type ChatSender, ChatUnreachableError, type Destination } from "../telegram/sender";
 import { chatStorage, createSerial } from "./storage";
 
 export type UndeliveredAnswer = {

@@ -22,8 +22,6 @@ import { createTransport, type NemoClientOptions } from "./transport";
  * canned responses and the Worker passes its own.
  */
 
-export type { NemoClientOptions } from "./transport";
-
 /** A file to upload, read from its stream as the request is sent. */
 export type UploadFile = { filename: string; contentType: string; body: ReadableStream<Uint8Array>; size?: number };
 

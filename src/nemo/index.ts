@@ -1,5 +1,5 @@
 /** NemoVideo client: the public surface other folders import from. */
-export { createNemoClient, type NemoClient, type NemoClientOptions, type UploadFile } from "./client";
+export { createNemoClient, type NemoClient, type UploadFile } from "./client";
 export {
   type NemoEndpoint,
   NemoError,
@@ -30,3 +30,4 @@ export {
   type UploadResult,
 } from "./schemas";
 export { type AgentEvent, agentEventsOf } from "./sse";
+export type { NemoClientOptions } from "./transport";

@@ -102,15 +102,3 @@ export function addressedToBot(message: MessageLike, bot: BotIdentity, chatType:
   }
   return { addressed: false, text: instruction, reason: "none" };
 }
-
-/**
- * Parses "/cmd args" or "/cmd@thisbot args": the command lowercased without the bot name, and the rest
- * trimmed. Undefined for text that is not a command or for another bot's command.
- */
-export function parseCommand(text: string, username: string): { command: string; args: string } | undefined {
-  const match = /^\/([A-Za-z0-9_]{1,32})(?:@([A-Za-z0-9_]+))?(?=\s|$)([\s\S]*)$/.exec(text.trimStart());
-  if (!match) return undefined;
-  const [, command = "", target, rest = ""] = match;
-  if (target !== undefined && !sameName(target, username)) return undefined;
-  return { command: command.toLowerCase(), args: rest.trim() };
-}

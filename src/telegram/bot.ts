@@ -13,9 +13,6 @@ import { membership } from "./handlers/membership";
 import { textMessages } from "./handlers/text";
 import { originMiddleware } from "./middleware/origin";
 
-export type { ChatActions, MediaMessage } from "./actions";
-export { CALLBACK, projectTag } from "./callbacks";
-
 /**
  * The chat's bot: one grammY pipeline per chat object, in the order an update meets it. The operator's
  * gate first (allowlists, /block); then the bot's own membership; then only what deserves an answer goes

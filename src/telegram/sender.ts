@@ -4,8 +4,6 @@ import type { Config } from "../config";
 import { logEvent } from "../log";
 import { type AnswerRetry, cosmetic, retryAnswer } from "./retry-policy";
 
-export { cosmetic, isTelegramTransportFailure } from "./retry-policy";
-
 /** Telegram refused to deliver to this chat any more: the bot was blocked, kicked or the chat is gone. */
 export class ChatUnreachableError extends Error {
   override readonly name = "ChatUnreachableError";

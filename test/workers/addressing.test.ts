@@ -1,6 +1,6 @@
 import type { MessageEntity } from "grammy/types";
 import { describe, expect, it } from "vitest";
-import { addressedToBot, type MessageLike, parseCommand } from "../../src/telegram/addressing";
+import { addressedToBot, type MessageLike } from "../../src/telegram/addressing";
 
 const BOT = { id: 123456, username: "nemo_test_bot" };
 const OTHER = { id: 999, is_bot: true, first_name: "Other", username: "other_bot" };
@@ -210,24 +210,5 @@ describe("addressedToBot", () => {
   it("ignores entities whose offsets run past the text", () => {
     const message: MessageLike = { text: "hi", entities: [{ type: "mention", offset: 5, length: 14 }] };
     expect(addressedToBot(message, BOT, "group")).toEqual({ addressed: false, text: "hi", reason: "none" });
-  });
-});
-
-describe("parseCommand", () => {
-  it.each([
-    ["/start", { command: "start", args: "" }],
-    ["/Export", { command: "export", args: "" }],
-    ["/start@nemo_test_bot", { command: "start", args: "" }],
-    ["/START@NEMO_TEST_BOT  deep-link-payload ", { command: "start", args: "deep-link-payload" }],
-    ["/language zh", { command: "language", args: "zh" }],
-    ["/new\nplease", { command: "new", args: "please" }],
-    ["/export@other_bot", undefined],
-    ["/export@other_bot now", undefined],
-    ["export", undefined],
-    ["/", undefined],
-    ["/export-now", undefined],
-    ["/@nemo_test_bot", undefined],
-  ])("parses %j", (input, expected) => {
-    expect(parseCommand(input, BOT.username)).toEqual(expected);
   });
 });

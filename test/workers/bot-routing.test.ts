@@ -2,7 +2,9 @@ import type { Update, UserFromGetMe } from "grammy/types";
 import { describe, expect, it } from "vitest";
 import type { Config } from "../../src/config";
 import { commandList, type Lang } from "../../src/i18n";
-import { CALLBACK, type ChatActions, createBot } from "../../src/telegram/bot";
+import type { ChatActions } from "../../src/telegram/actions";
+import { createBot } from "../../src/telegram/bot";
+import { CALLBACK } from "../../src/telegram/callbacks";
 
 const ME: UserFromGetMe = {
   id: 123456,

@@ -2,7 +2,8 @@ import type { Update, UserFromGetMe } from "grammy/types";
 import { describe, expect, it } from "vitest";
 import type { Config } from "../../src/config";
 import { FORGET_CALLBACK, operatorCommands } from "../../src/operator/commands";
-import { type ChatActions, createBot } from "../../src/telegram/bot";
+import type { ChatActions } from "../../src/telegram/actions";
+import { createBot } from "../../src/telegram/bot";
 
 const ME = { id: 123456, is_bot: true, first_name: "Nemo", username: "nemo_test_bot" } as UserFromGetMe;
 const CONFIG = {

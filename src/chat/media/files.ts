@@ -4,7 +4,7 @@
  * directions of the MIME ↔ extension mapping live here.
  */
 import { ACCEPTED_EXTENSIONS } from "../../nemo/formats";
-import type { MediaMessage } from "../../telegram/bot";
+import type { MediaMessage } from "../../telegram/actions";
 import type { AlbumItem } from "../storage";
 
 const MIME_EXTENSIONS: Record<string, string> = {

@@ -1,5 +1,5 @@
 import { t } from "../../i18n";
-import type { MediaMessage } from "../../telegram/bot";
+import type { MediaMessage } from "../../telegram/actions";
 import { type AlbumItem, chatStorage, type Origin } from "../storage";
 import { createUserRate } from "../user-rate";
 import { createAlbums } from "./albums";
@@ -7,8 +7,6 @@ import { createUploadBatches } from "./batches";
 import { isAcceptedMedia, mimeForName } from "./files";
 import { uploadLinks } from "./links";
 import type { MediaFlowDeps } from "./types";
-
-export { TelegramDownloadError } from "./upload";
 
 /**
  * Media in: photos, videos, GIFs, audio and documents of an accepted type (media-files.ts), streamed from

@@ -1,7 +1,8 @@
 import { type Api, GrammyError, type RawApi } from "grammy/web";
 import type { Config } from "../../config";
 import { isChatAdmin } from "../../telegram/chat-admins";
-import { cosmetic, decoration, skipLogged } from "../../telegram/sender";
+import { cosmetic } from "../../telegram/retry-policy";
+import { decoration, skipLogged } from "../../telegram/sender";
 import type { Origin } from "../storage";
 
 /** Reactions from Telegram's fixed list: seen, done, failed. */

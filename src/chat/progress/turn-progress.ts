@@ -2,7 +2,7 @@ import type { InlineKeyboardMarkup } from "grammy/types";
 import type { Config } from "../../config";
 import { t } from "../../i18n";
 import { fnv1a } from "../../shared/fnv";
-import { CALLBACK } from "../../telegram/bot";
+import { CALLBACK } from "../../telegram/callbacks";
 import type { ChatSender } from "../../telegram/sender";
 import { decoration } from "../../telegram/sender";
 import type { Origin } from "../storage";

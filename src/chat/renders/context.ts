@@ -1,7 +1,7 @@
 import type { Config } from "../../config";
 import { type Lang, t } from "../../i18n";
 import { logEvent } from "../../log";
-import { CALLBACK } from "../../telegram/bot";
+import { CALLBACK } from "../../telegram/callbacks";
 import type { ChatSender } from "../../telegram/sender";
 import type { Origin } from "../storage";
 

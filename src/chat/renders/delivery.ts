@@ -1,7 +1,7 @@
 import { GrammyError, InputFile } from "grammy/web";
 import { t } from "../../i18n";
 import { logEvent } from "../../log";
-import { CALLBACK } from "../../telegram/bot";
+import { CALLBACK } from "../../telegram/callbacks";
 import { decoration, isNotModified } from "../../telegram/sender";
 import type { RenderJob } from "../storage";
 import { outputOf, type RenderOutput } from "./jobs";

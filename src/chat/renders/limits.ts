@@ -2,7 +2,7 @@ import type { InlineKeyboardMarkup } from "grammy/types";
 import type { Config } from "../../config";
 import { type Lang, t } from "../../i18n";
 import { logEvent } from "../../log";
-import { CALLBACK } from "../../telegram/bot";
+import { CALLBACK } from "../../telegram/callbacks";
 import type { RenderJob } from "../storage";
 import { logRenderError } from "./context";
 import { openButtonFor, openTargetFor } from "./link";

@@ -1,7 +1,7 @@
 import type { InlineKeyboardMarkup } from "grammy/types";
 import type { Config } from "../../config";
 import { type Lang, t } from "../../i18n";
-import { CALLBACK } from "../../telegram/bot";
+import { CALLBACK } from "../../telegram/callbacks";
 import type { NemoSession } from "../session";
 import type { Origin } from "../storage";
 

@@ -6,7 +6,7 @@
  */
 import { t } from "../../i18n";
 import type { Extra } from "../../nemo/generation";
-import { CALLBACK } from "../../telegram/bot";
+import { CALLBACK } from "../../telegram/callbacks";
 import type { ChatSender } from "../../telegram/sender";
 import { type ActiveTurn, chatStorage, type ExtrasOffer, type Origin } from "../storage";
 

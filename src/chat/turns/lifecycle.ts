@@ -1,5 +1,6 @@
 import { logEvent } from "../../log";
-import { ChatUnreachableError, isTelegramTransportFailure } from "../../telegram/sender";
+import { isTelegramTransportFailure } from "../../telegram/retry-policy";
+import { ChatUnreachableError } from "../../telegram/sender";
 import { createTurnProgress, REACTION } from "../progress";
 import { isTransientFailure, messageForError } from "../session";
 import type { ActiveTurn } from "../storage";

@@ -11,6 +11,7 @@
  */
 
 export { diffDrafts } from "./diff";
+export type { FieldValue, KnownField } from "./fields";
 export { readNumber, readText } from "./fields";
 export { canvasOf, isExportable, joinLabels, MAX_LABELS, shorten, titleOf, totalDurationMs } from "./read";
 export { suggestNextSteps } from "./suggestions";

@@ -27,7 +27,6 @@ export interface DraftLike {
 
 import type { FieldValue, KnownField } from "./fields";
 
-export type { FieldValue, KnownField } from "./fields";
 export type TrackKind = "video" | "bgm" | "title" | "track";
 
 /** One track of the timeline, as shown to people. */
