@@ -2,6 +2,7 @@ import { t } from "../i18n";
 import type { NemoClient } from "../nemo/client";
 import { NemoHttpError, NemoTokenInvalidError } from "../nemo/errors";
 import type { ChatSender } from "../telegram/sender";
+import { removeQuietly } from "../telegram/sender";
 import { openButtonFor } from "./renders";
 import type { NemoSession } from "./session";
 import { chatStorage, type Origin } from "./storage";
@@ -31,9 +32,8 @@ export type TokenActionsDeps = {
 export function createTokenActions(deps: TokenActionsDeps) {
   const { storage, session } = deps;
 
-  /** Deletes the message carrying a token; a failure is logged by the sender and never stops the flow. */
-  const removeTokenMessage = (sender: ChatSender, messageId: number | undefined) =>
-    messageId === undefined ? Promise.resolve() : sender.remove(messageId).catch(() => undefined);
+  /** Deletes the message carrying a token; a failure never stops the flow. */
+  const removeTokenMessage = removeQuietly;
 
   async function adopt(origin: Origin, token: string): Promise<void> {
     const texts = t(origin.lang).accounts;

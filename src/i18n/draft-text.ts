@@ -16,7 +16,7 @@ import {
   type TrackKind,
   type TrackLine,
 } from "../nemo/draft";
-import type { DraftFieldWords, DraftWords } from "./types";
+import type { DraftFieldWords, DraftTexts, DraftWords } from "./types";
 
 const MAX_CHANGE_LINES = 8;
 
@@ -150,4 +150,16 @@ export function formatChanges(changes: readonly DraftChange[], w: DraftWords, f:
   const lines = changes.slice(0, MAX_CHANGE_LINES).map((change) => `• ${formatChange(change, w, f)}`);
   if (changes.length > MAX_CHANGE_LINES) lines.push(w.more(changes.length - MAX_CHANGE_LINES));
   return lines.join("\n");
+}
+
+/** One language's draft texts from its words: the same wording functions for every language. */
+export function draftTexts(words: DraftWords, fields: DraftFieldWords): Pick<DraftTexts, "draftFields" | "draft"> {
+  return {
+    draftFields: fields,
+    draft: {
+      ...words,
+      changes: (changes) => formatChanges(changes, words, fields),
+      timeline: (lines) => formatTimeline(lines, words),
+    },
+  };
 }

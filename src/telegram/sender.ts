@@ -85,6 +85,15 @@ export interface ChatSender {
   answerCallback(callbackQueryId: string, text?: string): Promise<void>;
 }
 
+/**
+ * Removes a message when there is one (a status, the message that carried a token). One already gone, too
+ * old to delete or in a chat that refused the bot leaves nothing to do, so a failure is ignored.
+ */
+export async function removeQuietly(sender: Pick<ChatSender, "remove">, messageId: number | undefined): Promise<void> {
+  if (messageId === undefined) return;
+  await sender.remove(messageId).catch(() => {});
+}
+
 export function createChatSender(api: Api<RawApi>, destination: Destination, policy?: SenderPolicy): ChatSender {
   const { chatId, threadId } = destination;
   const thread = threadId === undefined ? {} : { message_thread_id: threadId };

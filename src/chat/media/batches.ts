@@ -1,3 +1,4 @@
+import { removeQuietly } from "../../telegram/sender";
 /**
  * The durable upload batch: settled media is stored as a batch and a runner uploads it file by file,
  * recording each file's outcome as it goes. An instance that finds a batch without a live runner (the
@@ -99,7 +100,7 @@ export function createUploadBatches(deps: MediaFlowDeps) {
 
   /** The batch was cancelled while a file was in flight: its progress message goes, the rest is dropped. */
   async function abandon(batch: UploadBatch, sender: ChatSender): Promise<void> {
-    if (batch.statusMessageId !== undefined) await sender.remove(batch.statusMessageId).catch(() => {});
+    await removeQuietly(sender, batch.statusMessageId);
   }
 
   /** Reports the batch in its status message, drops it from storage and hands its caption to the agent. */
@@ -109,7 +110,7 @@ export function createUploadBatches(deps: MediaFlowDeps) {
     if (batch.statusMessageId !== undefined) {
       if (done.length > 0)
         await sender.edit(batch.statusMessageId, texts.mediaAdded(countKinds(done), !batch.caption)).catch(() => {});
-      else await sender.remove(batch.statusMessageId).catch(() => {});
+      else await removeQuietly(sender, batch.statusMessageId);
     }
     if (batch.items.some((item) => item.outcome === "noAccount")) {
       // One message with the ways out, not one "upload failed" per photo: nothing is wrong with the files.

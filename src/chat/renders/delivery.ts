@@ -2,7 +2,7 @@ import { GrammyError, InputFile } from "grammy/web";
 import { t } from "../../i18n";
 import { logEvent } from "../../log";
 import { CALLBACK } from "../../telegram/callbacks";
-import { decoration, isNotModified } from "../../telegram/sender";
+import { decoration, isNotModified, removeQuietly } from "../../telegram/sender";
 import type { RenderJob } from "../storage";
 import { outputOf, type RenderOutput } from "./jobs";
 import { openButtonFor, openTargetFor } from "./link";
@@ -169,7 +169,7 @@ export function createRenderDelivery(ctx: RenderContext) {
       // The progress message goes before the video arrives, not after: left until the "delivered" write, it
       // sat under the finished video (still saying 5% when the first poll already found the render done).
       // Telegram's "sending video…" indicator covers the upload.
-      if (job.statusMessageId !== undefined) await sender.remove(job.statusMessageId).catch(() => {});
+      await removeQuietly(sender, job.statusMessageId);
       // Uploads keep failing (or keep being cut): the link still gets the video to the person.
       const sent =
         (job.deliveryAttempts ?? 1) > MAX_DELIVERY_ATTEMPTS

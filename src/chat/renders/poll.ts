@@ -1,7 +1,7 @@
 import { logEvent } from "../../log";
 import { NemoError, NemoHttpError, NemoSchemaError, NemoTransportError } from "../../nemo/errors";
 import type { RenderStatus } from "../../nemo/schemas";
-import { decoration } from "../../telegram/sender";
+import { decoration, removeQuietly } from "../../telegram/sender";
 import { stopButtons } from "../progress";
 import type { RenderJob } from "../storage";
 import { logRenderError, sendRenderFailed } from "./context";
@@ -40,7 +40,7 @@ export function createRenderPoll(ctx: RenderContext) {
     const failed = await jobs.transition(job.renderId, ["polling"], (current) => ({ ...current, phase: "failed" }));
     if (!failed) return;
     const sender = ctx.senderFor(job.origin);
-    if (failed.statusMessageId !== undefined) await sender.remove(failed.statusMessageId).catch(() => {});
+    await removeQuietly(sender, failed.statusMessageId);
     await sendRenderFailed(sender, job.origin, reason);
     logEvent(config, "info", { event: "render_failed" });
   }

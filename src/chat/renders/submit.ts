@@ -2,7 +2,7 @@ import { t } from "../../i18n";
 import { logEvent } from "../../log";
 import type { DraftLike } from "../../nemo/draft";
 import { NemoExportBlockedError, NemoHttpError } from "../../nemo/errors";
-import { decoration } from "../../telegram/sender";
+import { decoration, removeQuietly } from "../../telegram/sender";
 import { stopButtons } from "../progress";
 import { registerUrl } from "../session";
 import type { Origin, RenderJob } from "../storage";
@@ -147,6 +147,6 @@ export function createRenderSubmit(ctx: RenderContext) {
     if (statusMessageId === undefined) return undefined;
     const saved = await jobs.transition(renderId, ACTIVE, (current) => ({ ...current, statusMessageId }));
     // Already delivered, failed or cancelled in the meantime: the message would be left behind.
-    if (!saved) await sender.remove(statusMessageId).catch(() => {});
+    if (!saved) await removeQuietly(sender, statusMessageId);
   };
 }

@@ -1,6 +1,6 @@
 import { logEvent } from "../../log";
 import { isTelegramTransportFailure } from "../../telegram/retry-policy";
-import { ChatUnreachableError } from "../../telegram/sender";
+import { ChatUnreachableError, removeQuietly } from "../../telegram/sender";
 import { createTurnProgress, REACTION } from "../progress";
 import { isTransientFailure, messageForError } from "../session";
 import type { ActiveTurn } from "../storage";
@@ -112,7 +112,7 @@ export function createTurnLifecycle(deps: TurnLifecycleDeps) {
       await deps.progress.react(turn.origin, REACTION.failed);
       const sender = deps.senderFor(turn.origin);
       // The "working on it" status would otherwise stay in the chat above the error.
-      if (current.statusMessageId !== undefined) await sender.remove(current.statusMessageId).catch(() => {});
+      await removeQuietly(sender, current.statusMessageId);
       await sender.send(messageForError(error, turn.origin.lang), { replyTo: turn.origin.messageId }).catch(() => {});
     },
   };

@@ -1,5 +1,6 @@
 import { t } from "../../i18n";
 import type { ChatSender } from "../../telegram/sender";
+import { removeQuietly } from "../../telegram/sender";
 import { REACTION } from "../progress";
 import {
   type ActiveTurn,
@@ -160,7 +161,7 @@ export class TurnQueue {
   async cancel(turn: ActiveTurn | undefined, sender: ChatSender): Promise<void> {
     this.liveTurn?.controller.abort();
     this.liveTurn = undefined;
-    if (turn?.statusMessageId !== undefined) await sender.remove(turn.statusMessageId).catch(() => {});
+    if (turn?.statusMessageId !== undefined) await removeQuietly(sender, turn.statusMessageId);
     // In the queue's chain, so an instruction being queued right now cannot write the old queue back.
     await this.serially(() => this.turns.clear());
     // The next queue gets its own notice, not an edit of one far up the chat.

@@ -3,6 +3,7 @@ import { t } from "../../i18n";
 import { diffDrafts, isExportable, suggestNextSteps } from "../../nemo/draft";
 import { fnv1a } from "../../shared/fnv";
 import type { ChatSender } from "../../telegram/sender";
+import { removeQuietly } from "../../telegram/sender";
 import type { NemoSession } from "../session";
 import type { ActiveTurn } from "../storage";
 
@@ -49,7 +50,7 @@ export async function recheckTurn(
       const settleCheck = { ...recheck, nextAt: deps.now() + recheck.delayMs, lastChange: fingerprint };
       return { kind: "wait", turn: { ...turn, recheck: settleCheck } };
     }
-    if (turn.statusMessageId !== undefined) await deps.sender.remove(turn.statusMessageId).catch(() => {});
+    await removeQuietly(deps.sender, turn.statusMessageId);
     await deps.sender.send(texts.silentTurnReport(changes, suggestNextSteps(after, changes)), {
       replyTo: turn.origin.messageId,
     });
@@ -57,7 +58,7 @@ export async function recheckTurn(
   }
   const unchangedReads = recheck.unchangedReads + 1;
   if (unchangedReads >= MAX_UNCHANGED_READS) {
-    if (turn.statusMessageId !== undefined) await deps.sender.remove(turn.statusMessageId).catch(() => {});
+    await removeQuietly(deps.sender, turn.statusMessageId);
     return { kind: "failed" };
   }
   const delayMs = recheck.delayMs * 2;

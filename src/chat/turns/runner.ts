@@ -10,7 +10,7 @@ import {
   withoutTemporaryIssue,
 } from "../../nemo/generation";
 import { type GuiAction, translateAgentText } from "../../nemo/gui";
-import { type ChatSender, ChatUnreachableError, decoration } from "../../telegram/sender";
+import { type ChatSender, ChatUnreachableError, decoration, removeQuietly } from "../../telegram/sender";
 import { splitMessage } from "../../telegram/text";
 import type { TurnProgress } from "../progress";
 import type { NemoSession } from "../session";
@@ -239,5 +239,5 @@ function extrasOf(turn: ActiveTurn, after: { raw?: unknown; draft?: unknown }): 
 }
 
 async function clearStatus(deps: TurnDeps, turn: ActiveTurn) {
-  if (turn.statusMessageId !== undefined) await deps.sender.remove(turn.statusMessageId).catch(() => {});
+  await removeQuietly(deps.sender, turn.statusMessageId);
 }

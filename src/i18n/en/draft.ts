@@ -1,4 +1,4 @@
-import { formatChanges, formatTimeline } from "../draft-text";
+import { draftTexts } from "../draft-text";
 import { num } from "../format";
 import type { DraftFieldWords, DraftTexts, DraftWords } from "../types";
 
@@ -64,12 +64,7 @@ const fields: DraftFieldWords = {
 
 /** English: the draft reader's findings, worded (plain text; escaped where sent). */
 export const draft: DraftTexts = {
-  draftFields: fields,
-  draft: {
-    ...words,
-    changes: (changes) => formatChanges(changes, words, fields),
-    timeline: (lines) => formatTimeline(lines, words),
-  },
+  ...draftTexts(words, fields),
   suggestions: {
     start: "Send photos or clips to start",
     describe: "Describe the video you want, e.g. “a 30-second TikTok with trending music”",

@@ -1,4 +1,4 @@
-import { formatChanges, formatTimeline } from "../draft-text";
+import { draftTexts } from "../draft-text";
 import { num } from "../format";
 import type { DraftFieldWords, DraftTexts, DraftWords } from "../types";
 
@@ -64,12 +64,7 @@ const fields: DraftFieldWords = {
 
 /** Chinese: the draft reader's findings, worded (plain text; escaped where sent). */
 export const draft: DraftTexts = {
-  draftFields: fields,
-  draft: {
-    ...words,
-    changes: (changes) => formatChanges(changes, words, fields),
-    timeline: (lines) => formatTimeline(lines, words),
-  },
+  ...draftTexts(words, fields),
   suggestions: {
     start: "发送照片或片段开始制作",
     describe: "描述你想要的视频，比如“配热门音乐的 30 秒 TikTok 视频”",
