@@ -12,8 +12,8 @@ export type NemoClientOptions = {
   skill: { source: string; version: string; platform: string };
   /** Bearer token; absent only for the anonymous-token call. */
   token?: string;
-  /** Clock for Retry-After dates; injected for tests. */
-  now?: () => number;
+  /** Clock for Retry-After dates (the chat's clock; tests pass their own). */
+  now: () => number;
   /** Retries of the idempotent reads (state, render status, credits) after a transport failure or 5xx. */
   readRetry?: ReadRetry;
 };
@@ -35,7 +35,7 @@ export type Send = {
 export function createTransport(options: NemoClientOptions) {
   const { token, skill } = options;
   const baseUrl = options.baseUrl.replace(/\/+$/, "");
-  const now = options.now ?? Date.now;
+  const { now } = options;
   const secrets = [token];
 
   /** Calls the injected fetch as a plain function: workerd throws "Illegal invocation" when it is a method. */

@@ -33,7 +33,14 @@ export function recordingFetch(respond: Responder) {
 
 export function clientWith(respond: Responder, overrides: Partial<NemoClientOptions> = {}) {
   const { fetch, calls } = recordingFetch(respond);
-  const client = createNemoClient({ baseUrl: BASE, fetch, skill: SKILL, token: TOKEN, ...overrides });
+  const client = createNemoClient({
+    baseUrl: BASE,
+    fetch,
+    skill: SKILL,
+    token: TOKEN,
+    now: () => Date.now(),
+    ...overrides,
+  });
   return { client, calls };
 }
 
