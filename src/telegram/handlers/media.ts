@@ -32,7 +32,7 @@ export function mediaMessages(actions: ChatActions): Composer<BotContext> {
 
 /**
  * The media of a message. Only names Telegram gives are kept: a file without one is named for people
- * ("Photo 1", "Clip 2") when it is queued for upload (src/chat/media-names.ts), never after a message id.
+ * ("Photo 1", "Clip 2") when it is queued for upload (src/chat/media/names.ts), never after a message id.
  */
 function mediaOf(message: Message, updateId: number): Omit<MediaMessage, "caption" | "addressed"> | undefined {
   const common = { mediaGroupId: message.media_group_id, updateId, messageId: message.message_id };
@@ -49,49 +49,23 @@ function mediaOf(message: Message, updateId: number): Omit<MediaMessage, "captio
       ...common,
     };
   }
-  if (message.animation) {
-    const a = message.animation;
-    return {
-      kind: "animation",
-      fileId: a.file_id,
-      fileSize: a.file_size,
-      fileName: a.file_name,
-      mimeType: a.mime_type ?? "video/mp4",
-      ...common,
-    };
-  }
-  if (message.video) {
-    const v = message.video;
-    return {
-      kind: "video",
-      fileId: v.file_id,
-      fileSize: v.file_size,
-      fileName: v.file_name,
-      mimeType: v.mime_type ?? "video/mp4",
-      ...common,
-    };
-  }
-  if (message.audio) {
-    const a = message.audio;
-    return {
-      kind: "audio",
-      fileId: a.file_id,
-      fileSize: a.file_size,
-      fileName: a.file_name,
-      mimeType: a.mime_type ?? "audio/mpeg",
-      ...common,
-    };
-  }
-  if (message.document) {
-    const d = message.document;
-    return {
-      kind: "document",
-      fileId: d.file_id,
-      fileSize: d.file_size,
-      fileName: d.file_name,
-      mimeType: d.mime_type,
-      ...common,
-    };
-  }
+  // An animation also carries a `document`, so it is looked at first.
+  if (message.animation) return { kind: "animation", ...fileOf(message.animation, "video/mp4"), ...common };
+  if (message.video) return { kind: "video", ...fileOf(message.video, "video/mp4"), ...common };
+  if (message.audio) return { kind: "audio", ...fileOf(message.audio, "audio/mpeg"), ...common };
+  if (message.document) return { kind: "document", ...fileOf(message.document, undefined), ...common };
   return undefined;
+}
+
+/** A file's id, size, name and type as Telegram gave them; the type falls back to what the kind implies. */
+function fileOf(
+  file: { file_id: string; file_size?: number; file_name?: string; mime_type?: string },
+  fallbackMimeType: string | undefined,
+): Pick<MediaMessage, "fileId" | "fileSize" | "fileName" | "mimeType"> {
+  return {
+    fileId: file.file_id,
+    fileSize: file.file_size,
+    fileName: file.file_name,
+    mimeType: file.mime_type ?? fallbackMimeType,
+  };
 }
