@@ -9,7 +9,7 @@ import { workspaceLink } from "./link";
 import { createRenderPoll } from "./poll";
 import { createRenderSubmit } from "./submit";
 import type { RenderFlowDeps } from "./types";
-import { sendAgain, supersede, versionsOf } from "./versions";
+import { sendAgain, stopPolling, supersede, versionsOf } from "./versions";
 
 /**
  * Export: submit a render (render-submit.ts), poll it through the object's alarm (render-poll.ts), and
@@ -135,23 +135,7 @@ export function createRenderFlow(deps: RenderFlowDeps) {
     isActive,
     /** Stops waiting for every render; with `callCancel`, also asks NemoVideo to cancel them. */
     async stopAll(callCancel: boolean): Promise<void> {
-      for (const job of await jobs.list()) {
-        const cancelled = await jobs.transition(job.renderId, ["polling"], (current) => ({
-          ...current,
-          phase: "cancelled",
-        }));
-        if (!cancelled) continue;
-        if (cancelled.statusMessageId !== undefined)
-          await deps
-            .senderFor(job.origin)
-            .remove(cancelled.statusMessageId)
-            .catch(() => {});
-        if (callCancel) {
-          await session
-            .run(job.origin.lang, (project) => project.client.cancelRender(job.renderId))
-            .catch((error) => logRenderError(config, "warn", "render_cancel", error));
-        }
-      }
+      for (const job of await jobs.list()) await stopPolling(ctx, job, { cancelAtNemo: callCancel });
     },
     /** The Open link for the chat's project (also behind the /open command). */
     workspaceLink: (lang: Lang) => workspaceLink(deps, lang),

@@ -1,5 +1,6 @@
 import { t } from "../../i18n";
 import { logEvent } from "../../log";
+import { removeQuietly } from "../../telegram/sender";
 import type { Origin, RenderJob } from "../storage";
 import { logRenderError } from "./context";
 import { videoCaption } from "./delivery";
@@ -34,22 +35,35 @@ export function versionsOf(all: RenderJob[], sessionId: string) {
  */
 export async function supersede(ctx: RenderContext, older: RenderJob[]): Promise<void> {
   for (const job of older) {
-    const stopped = await ctx.jobs.transition(job.renderId, ["polling"], (current) => ({
-      ...current,
-      phase: "cancelled",
-      endReason: "superseded",
-    }));
-    if (!stopped) continue;
-    if (stopped.statusMessageId !== undefined)
-      await ctx
-        .senderFor(job.origin)
-        .remove(stopped.statusMessageId)
-        .catch(() => {});
+    if (await stopPolling(ctx, job, { endReason: "superseded", cancelAtNemo: true })) {
+      logEvent(ctx.config, "info", { event: "render_superseded" });
+    }
+  }
+}
+
+/**
+ * Stops waiting for a render still being polled: the job becomes "cancelled" (unless someone else moved it
+ * first, then nothing happens and the answer is false), its progress message goes and, with `cancelAtNemo`,
+ * NemoVideo is asked to cancel it.
+ */
+export async function stopPolling(
+  ctx: RenderContext,
+  job: RenderJob,
+  options: { endReason?: RenderJob["endReason"]; cancelAtNemo: boolean },
+): Promise<boolean> {
+  const stopped = await ctx.jobs.transition(job.renderId, ["polling"], (current) => ({
+    ...current,
+    phase: "cancelled",
+    ...(options.endReason ? { endReason: options.endReason } : {}),
+  }));
+  if (!stopped) return false;
+  await removeQuietly(ctx.senderFor(job.origin), stopped.statusMessageId);
+  if (options.cancelAtNemo) {
     await ctx.session
       .run(job.origin.lang, (project) => project.client.cancelRender(job.renderId))
       .catch((error) => logRenderError(ctx.config, "warn", "render_cancel", error));
-    logEvent(ctx.config, "info", { event: "render_superseded" });
   }
+  return true;
 }
 
 /**
