@@ -104,7 +104,7 @@ export class ChatWork implements ChatActionsWork {
     this.turns = new TurnQueue({
       ...shared,
       quotas: deps.quotas,
-      // With AUTO_EXPORT a render does not hold the queue: the next change supersedes it (render-flow.ts).
+      // With AUTO_EXPORT a render does not hold the queue: the next change supersedes it (chat/renders/flow.ts).
       renders: { isActive: () => this.renders.holdsQueue() },
       media: this.media,
       endings,
@@ -145,7 +145,7 @@ export class ChatWork implements ChatActionsWork {
     return (await this.turns.hasWork()) || (await this.renders.isActive()) || (await this.media.isActive());
   }
 
-  // --- the turn queue (src/chat/turn-queue.ts) --------------------------------------------------
+  // --- the turn queue (src/chat/turns/queue.ts) --------------------------------------------------
 
   enqueue(origin: Origin, text: string, options: { oneShot?: boolean; wantsVideo?: boolean } = {}): Promise<void> {
     return this.turns.enqueue(origin, text, options);

@@ -132,7 +132,7 @@ export const StateSchema = looseObject({
     taskId: u(d.task_id),
     // The draft exactly as NemoVideo sent it: it goes back unchanged to the render call (§8), and one
     // field of an unexpected type must not hide the whole timeline. It is read field by field
-    // (nemo/draft-read.ts) wherever it is shown or compared.
+    // (nemo/draft/read.ts) wherever it is shown or compared.
     draft: isRecord(inner.draft) ? inner.draft : undefined,
     videoInfos: Array.isArray(inner.video_infos) ? inner.video_infos : [],
     generatedMedia: inner.generated_media,

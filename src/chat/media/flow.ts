@@ -9,12 +9,12 @@ import { uploadLinks } from "./links";
 import type { MediaFlowDeps } from "./types";
 
 /**
- * Media in: photos, videos, GIFs, audio and documents of an accepted type (media-files.ts), streamed from
- * Telegram's file endpoint into NemoVideo (media-upload.ts), or links NemoVideo fetches itself
- * (media-links.ts).
+ * Media in: photos, videos, GIFs, audio and documents of an accepted type (chat/media/files.ts), streamed from
+ * Telegram's file endpoint into NemoVideo (chat/media/upload.ts), or links NemoVideo fetches itself
+ * (chat/media/links.ts).
  *
- * Album items are collected in storage until the sender goes quiet (media-albums.ts); settled media becomes
- * a persisted upload batch whose runner resumes after eviction (media-batches.ts). While media is pending,
+ * Album items are collected in storage until the sender goes quiet (chat/media/albums.ts); settled media becomes
+ * a persisted upload batch whose runner resumes after eviction (chat/media/batches.ts). While media is pending,
  * agent turns wait for it (see `isActive`).
  */
 export function createMediaFlow(deps: MediaFlowDeps) {

@@ -159,7 +159,7 @@ export function createRenderDelivery(ctx: RenderContext) {
       messageId = earlier;
     } else {
       const output = job.output ?? (await freshOutput(job));
-      // The Open button's target: a claim link only where the whole chat may have it (render-link.ts).
+      // The Open button's target: a claim link only where the whole chat may have it (chat/renders/link.ts).
       const openUrl = (await openTargetFor(ctx, job.origin, job.renderId)) ?? "";
       const sendLink = () =>
         sender.send(texts.videoTooLargeLink(output.url ?? (/^https?:/.test(openUrl) ? openUrl : config.NEMO_WEB_URL)), {

@@ -12,9 +12,9 @@ import type { RenderFlowDeps } from "./types";
 import { sendAgain, stopPolling, supersede, versionsOf } from "./versions";
 
 /**
- * Export: submit a render (render-submit.ts), poll it through the object's alarm (render-poll.ts), and
- * deliver the MP4 into the chat exactly once (render-delivery.ts). Each job is persisted under its own key
- * (render-jobs.ts), so a poll or a delivery resumes after eviction or deploy.
+ * Export: submit a render (chat/renders/submit.ts), poll it through the object's alarm (chat/renders/poll.ts), and
+ * deliver the MP4 into the chat exactly once (chat/renders/delivery.ts). Each job is persisted under its own key
+ * (chat/renders/jobs.ts), so a poll or a delivery resumes after eviction or deploy.
  *
  * Exactly once rests on two rules: a job changes phase only through `jobs.transition`, which refuses when
  * another actor (a /cancel, a second alarm) moved it first; and in one instance a job is worked on by one
@@ -87,7 +87,7 @@ export function createRenderFlow(deps: RenderFlowDeps) {
   return {
     /**
      * Export: submits a render when this draft has none; a draft already rendering is joined, and one already
-     * delivered is sent again (render-versions.ts) instead of rendered again.
+     * delivered is sent again (chat/renders/versions.ts) instead of rendered again.
      */
     async start(origin: Origin): Promise<void> {
       await startFor(origin, false);

@@ -55,7 +55,7 @@ export async function endRender(ctx: RenderContext, job: RenderJob, end: RenderE
       : end === "stalled"
         ? texts.renderStalled(percent, elapsed)
         : texts.renderGone;
-  // The claim link only to whom it belongs (render-link.ts): none with NEMO_TOKEN, a group's by private message.
+  // The claim link only to whom it belongs (chat/renders/link.ts): none with NEMO_TOKEN, a group's by private message.
   const openTarget = await openTargetFor(ctx, job.origin, job.renderId);
   const buttons = limitButtons(job.origin.lang, openTarget);
   const sender = ctx.senderFor(job.origin);
@@ -74,7 +74,7 @@ function limitButtons(lang: Lang, openTarget: string | undefined): InlineKeyboar
   return {
     inline_keyboard: [
       [{ text: texts.retryExportButton, callback_data: CALLBACK.retryRender }],
-      // The same Open button as under a delivered video (render-link.ts decides what it carries).
+      // The same Open button as under a delivered video (chat/renders/link.ts decides what it carries).
       ...(openTarget ? openButtonFor(lang, openTarget).inline_keyboard : []),
     ],
   };

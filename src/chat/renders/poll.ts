@@ -30,7 +30,7 @@ function isTransient(error: unknown): boolean {
 
 /**
  * Polling a render from the alarm: progress edits, backoff on transient errors, the failure reply, and the
- * two limits (render-limits.ts). Every next poll is set no later than the moment a limit would be reached,
+ * two limits (chat/renders/limits.ts). Every next poll is set no later than the moment a limit would be reached,
  * so the limit is checked on time by a poll, and nothing is polled after it.
  */
 export function createRenderPoll(ctx: RenderContext) {
@@ -89,7 +89,7 @@ export function createRenderPoll(ctx: RenderContext) {
     });
     if (status.status === "completed") {
       const output = outputOf(status);
-      // Kept as the prior for the chat's next render (render-schedule.ts firstPollFromPrior).
+      // Kept as the prior for the chat's next render (chat/renders/schedule.ts firstPollFromPrior).
       const renderMs = estimateRenderMs({
         submittedAt: job.submittedAt,
         seenDoneAt: now(),

@@ -9,7 +9,7 @@ import { openTargetFor } from "./link";
 import type { RenderContext } from "./types";
 
 /**
- * Which render a draft already has. Drafts are compared by their stable hash (render-draft.ts), stored with
+ * Which render a draft already has. Drafts are compared by their stable hash (chat/renders/draft.ts), stored with
  * every job, so "the last rendered draft" survives restarts and needs no second copy of the draft.
  */
 export function versionsOf(all: RenderJob[], sessionId: string) {

@@ -22,7 +22,7 @@ function isTransportFailure(error: unknown): boolean {
 
 /**
  * The life of a claimed turn: its stream, the recovery of a stream that was lost, the rechecks of a
- * recovering turn and the crash of its runner. Starting the next turn is the queue's part (turn-queue.ts).
+ * recovering turn and the crash of its runner. Starting the next turn is the queue's part (chat/turns/queue.ts).
  */
 export function createTurnLifecycle(deps: TurnLifecycleDeps) {
   const { config, turns } = deps;

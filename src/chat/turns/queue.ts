@@ -22,7 +22,7 @@ const QUEUED_UPDATES_KEPT = 100;
 
 /**
  * The chat's agent turns, one at a time: instructions wait in a queue (per-user rate, queue limit, one
- * per update) until nothing holds it, then the head becomes the current turn and runs (turn-lifecycle.ts).
+ * per update) until nothing holds it, then the head becomes the current turn and runs (chat/turns/lifecycle.ts).
  * The queue and the current turn live in storage; this object keeps only the live runner of the current
  * turn. Every change to the queue (an addition, the claim of the next turn, /cancel, a chat that became
  * unreachable) runs in one chain (`serially`).

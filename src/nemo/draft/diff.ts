@@ -2,7 +2,7 @@
  * The concrete changes between two draft snapshots, for turns that end without text (nemo-api.md §4.4):
  * tracks and segments are paired by id (else by kind and position), so a retimed clip reads as a timing
  * change rather than a removal plus an addition; every field of their `m` is compared, whatever its key.
- * Everything is read through draft-read.ts, so a drifted field type is no change and no crash.
+ * Everything is read through nemo/draft/read.ts, so a drifted field type is no change and no crash.
  */
 
 import { isRecord } from "../../shared/is-record";
