@@ -11,8 +11,8 @@ import { importTokenKeys } from "../store/crypto";
 import { createTelegramApi } from "../telegram/api";
 import { createBot } from "../telegram/bot";
 import type { BotContext } from "../telegram/context";
-import { resolveBotInfo } from "./bot-info";
 import { ChatWork } from "./chat-work";
+import { resolveBotInfo } from "./object";
 
 /** What the chat's object gives its parts: its platform handles and the few things only it can do. */
 export type ChatObjectHandles = {

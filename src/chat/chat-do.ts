@@ -11,9 +11,8 @@ import { ChatUnreachableError } from "../telegram/sender";
 import { chatIdOfUpdate } from "../telegram/update-routing";
 import { buildChat, type ChatObjectHandles, type ChatParts, createDesk } from "./build-chat";
 import type { ChatWork } from "./chat-work";
-import { createInbox, type Inbox } from "./inbox";
+import { createInbox, createWakeSchedule, type Inbox, type WakeSchedule } from "./object";
 import { chatStorage, createSerial, ITEM_SCHEMAS, KEYS, migrateStorage } from "./storage";
-import { createWakeSchedule, type WakeSchedule } from "./wake";
 
 /** How many update ids a chat remembers to ignore Telegram's redeliveries. */
 const SEEN_LIMIT = 500;

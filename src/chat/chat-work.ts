@@ -3,17 +3,15 @@ import { type Lang, langFromCode, t } from "../i18n";
 import { logEvent } from "../log";
 import type { ChatActions } from "../telegram/actions";
 import type { ChatSender } from "../telegram/sender";
-import { type ChatActionsWork, createChatActions } from "./chat-actions";
+import { type ChatActionsWork, createChatActions, createTokenActions, type TokenActions } from "./actions";
 import type { ChatFlowDeps, ChatWorkDeps } from "./flow-deps";
 import { createMediaFlow, type MediaFlow } from "./media";
-import type { Outbox } from "./outbox";
+import type { Outbox } from "./outgoing";
+import { type ChatSenders, createChatSenders, createReachability, type Reachability, showsReachable } from "./outgoing";
 import type { ChatProgress } from "./progress";
-import { createReachability, type Reachability, showsReachable } from "./reachability";
 import { claimLinkAudience, createRenderFlow, type RenderFlow } from "./renders";
-import { type ChatSenders, createChatSenders } from "./senders";
 import { createNemoSession, type NemoSession, registerUrl } from "./session";
 import type { ChatFlags, Origin } from "./storage";
-import { createTokenActions, type TokenActions } from "./token-actions";
 import { createExtrasOffers, createTurnEndings, type ExtrasOffers, TurnQueue } from "./turns";
 import { createUserRate, type UserRate } from "./user-rate";
 
@@ -212,7 +210,7 @@ export class ChatWork implements ChatActionsWork {
     });
   }
 
-  // --- operations the chat's actions need (src/chat/chat-actions.ts) ------------------------------
+  // --- operations the chat's actions need (src/chat/actions/chat-actions.ts) ------------------------------
 
   /** Stops the running turn, clears the queue, stops waiting for renders and drops pending media. */
   async cancelEverything(sender: ChatSender): Promise<boolean> {

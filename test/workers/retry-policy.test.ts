@@ -1,7 +1,7 @@
 import { Api, GrammyError, HttpError } from "grammy/web";
 import { describe, expect, it } from "vitest";
 import { isTransferTransportFailure, TelegramDownloadError } from "../../src/chat/media/upload";
-import { createOutbox } from "../../src/chat/outbox";
+import { createOutbox } from "../../src/chat/outgoing/outbox";
 import { NemoTransportError, NemoUnsupportedFileError } from "../../src/nemo/errors";
 import { acceptWithRetry } from "../../src/telegram/edge-accept";
 import {

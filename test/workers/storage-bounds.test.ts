@@ -1,9 +1,9 @@
 import { env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { ChatDurableObject } from "../../src/chat/chat-do";
-import { createInbox } from "../../src/chat/inbox";
 import { createAlbumStore } from "../../src/chat/media/album-store";
 import { createUploadStore } from "../../src/chat/media/upload-store";
+import { createInbox } from "../../src/chat/object/inbox";
 import { migrateStorage } from "../../src/chat/storage";
 
 /**

@@ -28,7 +28,7 @@ import {
  * bumps SCHEMA_VERSION and adds a step to migrate.ts.
  */
 
-/** An answer Telegram did not take yet (chat/outbox.ts). */
+/** An answer Telegram did not take yet (chat/outgoing/outbox.ts). */
 export const OutboxEntrySchema = object({
   id: string(),
   html: string(),
@@ -64,15 +64,15 @@ export const KEYS = {
   schemaVersion: "schemaVersion",
   /** The chat this object serves, from its first update; written by chat-do.ts. */
   chatId: "chatId",
-  /** The bot's getMe answer when BOT_INFO is not set; written by bot-info.ts. */
+  /** The bot's getMe answer when BOT_INFO is not set; written by object/bot-info.ts. */
   botInfo: "botInfo",
   /** Update ids already accepted, to ignore Telegram's redeliveries; written by chat-do.ts `accept`. */
   seen: "seen",
-  /** The inbox's next sequence number, count and "dropped for a full inbox" mark; written by inbox.ts. */
+  /** The inbox's next sequence number, count and "dropped for a full inbox" mark; written by object/inbox.ts. */
   inboxSequence: "inboxSeq",
   inboxSize: "inboxSize",
   inboxOverflowed: "inboxOverflowed",
-  /** Answers Telegram did not take yet, sent again by the alarm; written by outbox.ts. */
+  /** Answers Telegram did not take yet, sent again by the alarm; written by outgoing/outbox.ts. */
   outbox: "outbox",
   /** Instructions waiting for the agent, and the turn running now; written by turns/queue.ts and turns/store.ts. */
   queue: "queue",
@@ -87,7 +87,7 @@ export const KEYS = {
   extrasOffer: "extrasOffer",
   /** Media came without a caption: the next instruction is a one-shot; written by media/flow.ts, taken by turns/queue.ts. */
   awaitingInstruction: "awaitingInstruction",
-  /** Until when /token waits for the token in the next message; written by token-actions.ts. */
+  /** Until when /token waits for the token in the next message; written by actions/token-actions.ts. */
   awaitingTokenUntil: "awaitingTokenUntil",
   /** Per-word counters that name unnamed media ("Photo 3"); written by media/names.ts. */
   mediaNumbers: "mediaNumbers",
@@ -135,7 +135,7 @@ export const SCHEMAS = {
 
 /** Stores of one key per item: the prefix, then the item's own part. */
 export const PREFIXES = {
-  /** One waiting update each, `inbox:<sequence>`; written by inbox.ts. */
+  /** One waiting update each, `inbox:<sequence>`; written by object/inbox.ts. */
   inbox: "inbox:",
   /** A collecting album's head, `album:<media group id>`, and its items, `albumItem:<group>:<message id>`; media/album-store.ts. */
   albumHead: "album:",

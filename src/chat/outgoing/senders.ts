@@ -1,18 +1,18 @@
 import { type Api, GrammyError, type RawApi } from "grammy/web";
-import type { Config } from "../config";
-import type { Clock } from "../shared/clock";
-import { isChatAdmin } from "../telegram/chat-admins";
+import type { Config } from "../../config";
+import type { Clock } from "../../shared/clock";
+import { isChatAdmin } from "../../telegram/chat-admins";
 import {
   answerPolicy,
   type ChatSender,
   ChatUnreachableError,
   createChatSender,
   type Destination,
-} from "../telegram/sender";
+} from "../../telegram/sender";
+import { type ChatProgress, createChatProgress, createGroupPace, type GroupPace, isPrivateChat } from "../progress";
+import type { Origin } from "../storage";
 import { createOutbox, type Outbox } from "./outbox";
-import { type ChatProgress, createChatProgress, createGroupPace, type GroupPace, isPrivateChat } from "./progress";
 import type { Reachability } from "./reachability";
-import type { Origin } from "./storage";
 
 /** How the chat talks to Telegram: every sender guarded and paced, answers Telegram did not take kept. */
 export type ChatSenders = {

@@ -5,11 +5,11 @@
  * itself, or when it has waited longer than OUTBOX_MAX_AGE_MS.
  */
 import type { InlineKeyboardMarkup } from "grammy/types";
-import type { Config } from "../config";
-import { logEvent } from "../log";
-import { isTelegramTransportFailure } from "../telegram/retry-policy";
-import { type ChatSender, ChatUnreachableError, type Destination } from "../telegram/sender";
-import { chatStorage, createSerial } from "./storage";
+import type { Config } from "../../config";
+import { logEvent } from "../../log";
+import { isTelegramTransportFailure } from "../../telegram/retry-policy";
+import { type ChatSender, ChatUnreachableError, type Destination } from "../../telegram/sender";
+import { chatStorage, createSerial } from "../storage";
 
 export type UndeliveredAnswer = {
   html: string;

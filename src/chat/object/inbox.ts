@@ -1,4 +1,4 @@
-import { ITEM_SCHEMAS, inboxKey, KEYS, PREFIXES, readItem, SCHEMAS, setAside } from "./storage";
+import { ITEM_SCHEMAS, inboxKey, KEYS, PREFIXES, readItem, SCHEMAS, setAside } from "../storage";
 
 export type StoredUpdate = Record<string, unknown> & { update_id: number };
 

@@ -1,11 +1,11 @@
-import { t } from "../i18n";
-import type { NemoClient } from "../nemo/client";
-import { NemoHttpError, NemoTokenInvalidError } from "../nemo/errors";
-import type { ChatSender } from "../telegram/sender";
-import { removeQuietly } from "../telegram/sender";
-import { openButtonFor } from "./renders";
-import type { NemoSession } from "./session";
-import { chatStorage, type Origin } from "./storage";
+import { t } from "../../i18n";
+import type { NemoClient } from "../../nemo/client";
+import { NemoHttpError, NemoTokenInvalidError } from "../../nemo/errors";
+import type { ChatSender } from "../../telegram/sender";
+import { removeQuietly } from "../../telegram/sender";
+import { openButtonFor } from "../renders";
+import type { NemoSession } from "../session";
+import { chatStorage, type Origin } from "../storage";
 
 /**
  * /token (issue 17.3): a user brings their own NemoVideo API token. Only in a private chat; the message

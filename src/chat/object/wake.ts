@@ -1,4 +1,4 @@
-import type { Clock } from "../shared/clock";
+import type { Clock } from "../../shared/clock";
 
 /**
  * When the chat's object wakes: its one alarm, set for the earliest due work, plus a watchdog while

@@ -1,8 +1,8 @@
 import type { UserFromGetMe } from "grammy/types";
 import { Api } from "grammy/web";
-import type { Config } from "../config";
-import { retryAnswer } from "../telegram/retry-policy";
-import { chatStorage } from "./storage";
+import type { Config } from "../../config";
+import { retryAnswer } from "../../telegram/retry-policy";
+import { chatStorage } from "../storage";
 
 let isolateCache: UserFromGetMe | undefined;
 

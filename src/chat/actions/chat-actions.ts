@@ -1,18 +1,18 @@
 import { GrammyError } from "grammy/web";
-import type { Config } from "../config";
-import { type Lang, t } from "../i18n";
-import { describeTimeline } from "../nemo/draft";
-import type { ChatActions, MediaMessage } from "../telegram/actions";
-import { type ChatSender, ChatUnreachableError } from "../telegram/sender";
+import type { Config } from "../../config";
+import { type Lang, t } from "../../i18n";
+import { describeTimeline } from "../../nemo/draft";
+import type { ChatActions, MediaMessage } from "../../telegram/actions";
+import { type ChatSender, ChatUnreachableError } from "../../telegram/sender";
+import type { MediaFlow } from "../media";
+import { type ChatProgress, isPrivateChat, REACTION } from "../progress";
+import { claimLinkAudience, type RenderFlow } from "../renders";
+import { messageForError } from "../session";
+import type { Origin } from "../storage";
+import type { ExtrasOffers } from "../turns";
+import type { UserRate } from "../user-rate";
 import { type ChatChangesWork, createChatChanges } from "./chat-changes";
-import type { MediaFlow } from "./media";
-import { type ChatProgress, isPrivateChat, REACTION } from "./progress";
-import { claimLinkAudience, type RenderFlow } from "./renders";
-import { messageForError } from "./session";
-import type { Origin } from "./storage";
 import type { TokenActions } from "./token-actions";
-import type { ExtrasOffers } from "./turns";
-import type { UserRate } from "./user-rate";
 
 /**
  * What the quick answers need from the chat's work (chat-work.ts implements it): the parts they reach into

@@ -1,4 +1,4 @@
-import { type ChatFlags, chatStorage, createSerial, type StoredValues } from "./storage";
+import { type ChatFlags, chatStorage, createSerial, type StoredValues } from "../storage";
 
 /** Storage entries to write in one batch with the flag (see markUnreachable). */
 export type FlagWrite = (values: StoredValues) => Promise<void>;

@@ -1,12 +1,12 @@
-import { t } from "../i18n";
-import type { ChatActions } from "../telegram/actions";
-import { CALLBACK, projectTag } from "../telegram/callbacks";
-import { type ChatSender, ChatUnreachableError } from "../telegram/sender";
-import { type ChatProgress, isPrivateChat } from "./progress";
-import type { Reachability } from "./reachability";
-import type { NemoSession } from "./session";
-import type { ChatFlags, Origin } from "./storage";
-import type { ExtrasOffers } from "./turns";
+import { t } from "../../i18n";
+import type { ChatActions } from "../../telegram/actions";
+import { CALLBACK, projectTag } from "../../telegram/callbacks";
+import { type ChatSender, ChatUnreachableError } from "../../telegram/sender";
+import type { Reachability } from "../outgoing";
+import { type ChatProgress, isPrivateChat } from "../progress";
+import type { NemoSession } from "../session";
+import type { ChatFlags, Origin } from "../storage";
+import type { ExtrasOffers } from "../turns";
 
 /** What the chat-wide changes and the membership updates need from the chat's work (chat-work.ts). */
 export interface ChatChangesWork {
