@@ -51,18 +51,24 @@ describe("export survives restarts and doubled alarms: exactly one video", () =>
     ).toEqual([]);
   });
 
+  /** Exports and waits until the upload has begun (the MP4 is being read from NemoVideo); answers the render id. */
+  const exportUntilUploading = async (chat: Awaited<ReturnType<typeof exportableChat>>): Promise<string> => {
+    await chat.say("export");
+    await until(() => chat.renderIds().length === 1);
+    const renderId = chat.renderIds()[0] ?? "";
+    await until(() =>
+      stack.nemo.requests.some((request) => request.endpoint === "output" && request.path.includes(renderId)),
+    );
+    await sleep(200);
+    return renderId;
+  };
+
   it("a restart while Telegram is still taking the video: the video it got is found, not sent twice", async () => {
     const { telegram, nemo } = stack;
     const chat = await exportableChat(stack);
     // Telegram takes its time over the upload, and the Worker is restarted during it.
     telegram.fault("sendVideo", { delayMs: 4_000 });
-    await chat.say("export");
-    await until(() => chat.renderIds().length === 1);
-    const renderId = chat.renderIds()[0] ?? "";
-    await until(() =>
-      nemo.requests.some((request) => request.endpoint === "output" && request.path.includes(renderId)),
-    );
-    await sleep(200);
+    const renderId = await exportUntilUploading(chat);
     await stack.restartWorker();
     const video = await chat.waitFor((call) => call.method === "sendVideo" && call.status === 200, 20_000);
     expect((video.params.video as { sha256: string }).sha256).toBe(nemo.renderSha256(renderId));
@@ -77,14 +83,7 @@ describe("export survives restarts and doubled alarms: exactly one video", () =>
     // Telegram posts the video but its answer never arrives; meanwhile four messages are posted and deleted
     // in the chat (the bot's status messages come and go like this), so their ids lie before the video's.
     telegram.fault("sendVideo", { delayMs: 3_000, reset: true });
-    await chat.say("export");
-    await until(() => chat.renderIds().length === 1);
-    const renderId = chat.renderIds()[0] ?? "";
-    // The upload has begun (the MP4 is being read from NemoVideo): Telegram is holding the call.
-    await until(() =>
-      nemo.requests.some((request) => request.endpoint === "output" && request.path.includes(renderId)),
-    );
-    await sleep(200);
+    const renderId = await exportUntilUploading(chat);
     const api = `${telegram.apiRoot}/bot${telegram.token}`;
     for (let i = 0; i < 4; i++) {
       const sent = await fetch(`${api}/sendMessage`, {
