@@ -149,6 +149,33 @@ describe("recovery from NemoVideo errors, end to end", () => {
     expect(nemo.session(chat.sessionId)?.turns).toEqual(["add captions to everything"]);
   });
 
+  // A Worker restart (a deploy) in the moment between sending the instruction and the agent taking it looks
+  // the same from the chat's side: no answer, and no way to know whether the agent has the message.
+  it("the connection cut before /run_sse answers is never resent: rechecked, then Retry runs it once", async () => {
+    const { nemo, telegram } = stack;
+    const chat = await openChat(stack);
+    nemo.fault("run_sse", { reset: true });
+    await chat.say("add stickers to the intro");
+    const failed = await chat.waitForText(/went wrong/, { timeoutMs: 8_000 });
+    expect(chat.runs()).toHaveLength(1);
+    expect(nemo.session(chat.sessionId)?.turns).toEqual([]);
+    const retry = buttonsOf(failed).find((button) => button.callback_data?.startsWith("x:retry:"));
+    expect(retry).toBeDefined();
+
+    nemo.scriptTurn({ sessionId: chat.sessionId, events: [{ event: { type: "text", content: "Stickers added." } }] });
+    const messageId = (failed.response as { result: { message_id: number } }).result.message_id;
+    await telegram.deliver(
+      telegram.updates.callback(retry?.callback_data ?? "", {
+        chatId: chat.chatId,
+        messageId,
+        from: { id: chat.chatId },
+      }),
+    );
+    await chat.waitForText(/Stickers added\./);
+    expect(nemo.session(chat.sessionId)?.turns).toEqual(["add stickers to the intro"]);
+    expect(chat.botTexts().join("\n")).not.toMatch(/undefined|NaN|Error\b|\{"/);
+  });
+
   it("a stream cut mid-turn is not resent: after STATE_RECHECK_MS the changed state is reported", async () => {
     const { nemo } = stack;
     const chat = await openChat(stack);

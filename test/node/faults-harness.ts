@@ -56,15 +56,27 @@ export type Flow = {
   since: Mark;
 };
 
+/**
+ * How often each scenario (by its tag) has built its flow: a retried test (vitest `retry`) builds it again and
+ * gets new user and group ids, so the retry starts in chats of its own, not in the first attempt's chat,
+ * project and alarms (whose session the invariants would count as older than the retry's mark).
+ */
+const attemptsOf = new Map<string, number>();
+const RETRY_ID_SHIFT = 10_000_000_000;
+
 /** Builds an album of `photos` items with the tagged caption for a new private chat (one user per scenario). */
 export function buildFlow(
   stack: Stack,
-  userId: number,
+  scenarioUserId: number,
   tag: string,
   photos = 3,
   /** A group chat to post the album in (the caption then mentions the bot, as groups require). */
-  groupChatId?: number,
+  scenarioGroupId?: number,
 ): Flow {
+  const attempt = attemptsOf.get(tag) ?? 0;
+  attemptsOf.set(tag, attempt + 1);
+  const userId = scenarioUserId + attempt * RETRY_ID_SHIFT;
+  const groupChatId = scenarioGroupId === undefined ? undefined : scenarioGroupId - attempt * RETRY_ID_SHIFT;
   const caption = flowCaption(tag);
   const since = mark(stack);
   const album = stack.telegram.updates.album(photos, {
@@ -100,6 +112,14 @@ export const nemoSince = (stack: Stack, since: Mark): RecordedRequest[] =>
 /** Sessions created since the mark (scenarios on one stack run one after another). */
 export const sessionsSince = (stack: Stack, since: Mark): string[] =>
   stack.nemo.sessions().filter((id) => !since.sessions.has(id));
+
+/**
+ * The agent has the flow's instruction: its turn is running in the simulator. Seeing the run_sse request is
+ * not enough, as it is recorded when its headers arrive; a restart before its body arrives is a turn the
+ * agent never got (then failing after the rechecks, with Retry, is right, but it is another scenario).
+ */
+export const turnReached = (stack: Stack, flow: Flow) => (): boolean =>
+  sessionsSince(stack, flow.since).some((id) => stack.nemo.session(id)?.turns.includes(flow.caption) ?? false);
 
 /** Waits for the chat's video (or for `settled` to say the flow ended otherwise), then for the chat to go quiet. */
 export async function waitForOutcome(

@@ -7,6 +7,7 @@ import {
   type Flow,
   nemoSince,
   okCalls,
+  turnReached,
   until,
   waitForOutcome,
 } from "./faults-harness";
@@ -40,7 +41,7 @@ describe("the photos → video flow across Worker restarts", () => {
   it("restarted mid-turn: the stream is lost, the turn is recovered from state, never resent", async () => {
     const flow = buildFlow(stack, 7_300_000_001, "restart-turn");
     await deliverAlbum(stack, flow);
-    await until(seen(flow, "run_sse"), "the turn to start");
+    await until(turnReached(stack, flow), "the agent to have the instruction");
     await stack.restartWorker();
     await waitForOutcome(stack, flow);
     expect(nemoSince(stack, flow.since).filter((request) => request.endpoint === "run_sse")).toHaveLength(1);
@@ -74,7 +75,7 @@ describe("the photos → video flow across Worker restarts", () => {
   it("restarted twice in one flow (mid-turn and mid-render): still one turn, one upload each, one video", async () => {
     const flow = buildFlow(stack, 7_300_000_004, "restart-twice");
     await deliverAlbum(stack, flow);
-    await until(seen(flow, "run_sse"), "the turn to start");
+    await until(turnReached(stack, flow), "the agent to have the instruction");
     await stack.restartWorker();
     await until(seen(flow, "render-status"), "the first render poll");
     await stack.restartWorker();
