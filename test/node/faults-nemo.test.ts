@@ -9,6 +9,7 @@ import {
   type Flow,
   nemoSince,
   okCalls,
+  turnReached,
   until,
   waitForOutcome,
 } from "./faults-harness";
@@ -133,7 +134,7 @@ describe("the photos → video flow under NemoVideo faults", () => {
   it("1002 mid-turn (the session is dropped while the agent works): a clear message, no duplicate turn", async () => {
     const flow = buildFlow(stack, 7_200_000_006, "session-dropped");
     await deliverAlbum(stack, flow);
-    await until(seen(flow, "run_sse"), "the turn to start");
+    await until(turnReached(stack, flow), "the agent to have the instruction");
     const record = await chatRecord(stack, flow.chatId);
     stack.nemo.dropSession(record?.sessionId ?? "");
     await waitForOutcome(stack, flow, {
