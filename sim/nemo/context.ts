@@ -1,4 +1,5 @@
 import { randomInt } from "node:crypto";
+import { setMaxListeners } from "node:events";
 import { Flaky } from "../flaky/index";
 import { FaultQueue } from "./faults";
 import { bearer, type Ctx, sendCode } from "./http";
@@ -42,8 +43,18 @@ export function createSim(options: NemoSimOptions): Sim {
     requests: [],
     renders: new Map(),
     url: "",
-    lifetime: new AbortController(),
+    lifetime: unboundedController(),
   };
+}
+
+/**
+ * An AbortController any number of waits may listen to at once: every running turn and render of the
+ * simulator sleeps on the lifetime signal, so Node's leak warning at 11 listeners would be a false alarm.
+ */
+function unboundedController(): AbortController {
+  const controller = new AbortController();
+  setMaxListeners(0, controller.signal);
+  return controller;
 }
 
 /** Scales a simulated duration to real time. */

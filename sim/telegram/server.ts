@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Update, UserFromGetMe } from "@grammyjs/types";
@@ -48,6 +49,8 @@ export async function startTelegramFake(options: TelegramFakeOptions = {}): Prom
   const log = new CallLog();
   const fileDownloads: FileDownload[] = [];
   const closing = new AbortController();
+  // Every delayed answer waits on it; more than ten at once is normal, not a leak.
+  setMaxListeners(0, closing.signal);
   const webhook = new WebhookDelivery(
     { maxAttempts: options.redelivery?.maxAttempts ?? 5, delayMs: options.redelivery?.delayMs ?? 200 },
     async ({ method, ...params }) => {

@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import type { Update } from "@grammyjs/types";
 import { sleep } from "./sleep.js";
 import type { DeliveryResult } from "./types.js";
@@ -30,7 +31,10 @@ export class WebhookDelivery {
     private readonly retry: { maxAttempts: number; delayMs: number },
     /** Runs a method the webhook answered with in its body (Telegram's "webhook reply"). */
     private readonly onReply: (body: Record<string, unknown>) => Promise<void>,
-  ) {}
+  ) {
+    // Each chat's redelivery waits on it; more than ten chats waiting at once is normal, not a leak.
+    setMaxListeners(0, this.closing.signal);
+  }
 
   deliver(update: Update): Promise<DeliveryResult> {
     const key = deliveryKey(update);
