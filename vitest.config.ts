@@ -29,6 +29,9 @@ export default defineConfig({
     // faults): "SQLite alarm overdue, running despite AlarmManager mismatch", its scheduler and its database
     // cut apart between two commits, which a deploy cannot do.
     silent: process.env.SHOW_LOGS ? false : "passed-only",
+    // A test that passed only on its retry is named at the end, with its first failure (the retry is for
+    // a loaded machine's hiccups, not to hide a flaky test).
+    reporters: ["default", "./test/support/retried-reporter.ts"],
     projects: [
       {
         plugins: [

@@ -42,26 +42,48 @@ async function until(predicate: () => boolean | Promise<boolean>, timeoutMs: num
   }
 }
 
+/** What `npm start` printed by the time it was ready ("Press Ctrl-C"); undefined when it exited or hung first. */
+async function ready(run: ReturnType<typeof start>, timeoutMs: number): Promise<string | undefined> {
+  let exited = false;
+  void run.exited.then(() => {
+    exited = true;
+  });
+  await until(() => exited || run.output().includes("Press Ctrl-C"), timeoutMs).catch(() => {});
+  return run.output().includes("Press Ctrl-C") ? run.output() : undefined;
+}
+
+/** A port the test picked was free when picked, but another test's server may take it before the stack binds it. */
+const portTaken = (output: string) => /EADDRINUSE|is in use/.test(output);
+
 describe("npm start", () => {
   it("starts the whole stack on the chosen ports, prints the web chat's URL, and Ctrl-C stops every process", async () => {
-    const ports = { web: await freePort(), worker: await freePort(), sim: await freePort(), fake: await freePort() };
     const scratch = await mkdtemp(join(tmpdir(), "npm-start-"));
-    const run = start([
-      "--port",
-      String(ports.web),
-      "--worker-port",
-      String(ports.worker),
-      "--sim-port",
-      String(ports.sim),
-      "--fake-port",
-      String(ports.fake),
-      "--dev-vars",
-      join(scratch, "none"),
-      "--persist-to",
-      join(scratch, "state"),
-    ]);
+    const launch = async () => {
+      const ports = { web: await freePort(), worker: await freePort(), sim: await freePort(), fake: await freePort() };
+      const run = start([
+        "--port",
+        String(ports.web),
+        "--worker-port",
+        String(ports.worker),
+        "--sim-port",
+        String(ports.sim),
+        "--fake-port",
+        String(ports.fake),
+        "--dev-vars",
+        join(scratch, "none"),
+        "--persist-to",
+        join(scratch, "state"),
+      ]);
+      return { ports, run, output: await ready(run, 60_000) };
+    };
+    let launched = await launch();
+    for (let attempt = 1; attempt < 3 && launched.output === undefined && portTaken(launched.run.output()); attempt++) {
+      launched = await launch();
+    }
+    const { ports, run } = launched;
     try {
-      await until(() => run.output().includes("Press Ctrl-C"), 60_000);
+      // Exited or hung before it was ready: the test fails here, with what it printed.
+      expect(launched.output, run.output()).toBeDefined();
       expect(run.output()).toContain(`http://127.0.0.1:${ports.web}`);
       const page = await fetch(`http://127.0.0.1:${ports.web}/`);
       expect(await page.text()).toContain("<title>Nemo");
