@@ -1,5 +1,5 @@
 /**
- * Every user-facing text of the bot, in English (en.ts) and Chinese (zh.ts), both written against the one
+ * Every user-facing text of the bot, in English (en/) and Chinese (zh/), both written against the one
  * `Texts` interface (types.ts), so a missing translation is a type error. This index is the folder's one
  * import path: `t(lang).key(...)` gives a text, `langFromCode` picks the language.
  *
@@ -15,6 +15,9 @@ import { zh } from "./zh";
 export type { Lang, Texts } from "./types";
 
 const TEXTS: Record<Lang, Texts> = { en, zh };
+
+/** Each language by its own name, the same in every language (the language picker's buttons). */
+export const LANGUAGE_NAMES: Record<Lang, string> = { en: "English", zh: "中文" };
 
 /** Chinese for any Telegram language code starting with "zh" (zh, zh-hans, zh-TW…), English otherwise. */
 export function langFromCode(code?: string): Lang {

@@ -47,6 +47,17 @@ function randomBoundary(): string {
   return `----NemoFormBoundary${crypto.randomUUID().replace(/-/g, "")}`;
 }
 
+/** The body's byte count, known only when every stream part declared its `size`. */
+function bodyLength(parts: MultipartPart[], headers: Uint8Array[], trailer: Uint8Array): number | undefined {
+  let length = trailer.byteLength;
+  for (const [index, part] of parts.entries()) {
+    const valueLength = typeof part.value === "string" ? encoder.encode(part.value).byteLength : part.size;
+    if (valueLength === undefined) return undefined;
+    length += (headers[index]?.byteLength ?? 0) + valueLength + CRLF.byteLength;
+  }
+  return length;
+}
+
 /**
  * Builds the body as a pull-driven stream: each read pulls at most one chunk from the current source,
  * so backpressure from the consumer reaches the sources. A stream part that declared `size` is checked
@@ -58,15 +69,7 @@ export function multipartStream(parts: MultipartPart[], options: { boundary?: st
   const trailer = encoder.encode(`--${boundary}--\r\n`);
   const headers = parts.map((part) => partHeader(boundary, part));
 
-  let length: number | undefined = trailer.byteLength;
-  for (const [index, part] of parts.entries()) {
-    const valueLength = typeof part.value === "string" ? encoder.encode(part.value).byteLength : part.size;
-    length =
-      length === undefined || valueLength === undefined
-        ? undefined
-        : length + (headers[index]?.byteLength ?? 0) + valueLength + CRLF.byteLength;
-  }
-
+  const length = bodyLength(parts, headers, trailer);
   let index = 0;
   let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
   let sent = 0;

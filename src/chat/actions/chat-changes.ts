@@ -1,4 +1,4 @@
-import { t } from "../../i18n";
+import { LANGUAGE_NAMES, t } from "../../i18n";
 import type { ChatActions } from "../../telegram/actions";
 import { CALLBACK, projectTag } from "../../telegram/callbacks";
 import { type ChatSender, ChatUnreachableError } from "../../telegram/sender";
@@ -84,10 +84,10 @@ export function createChatChanges(work: ChatChangesWork, quick: Quick): ChatChan
           await sender.send(t(origin.lang).languageChoose, {
             buttons: {
               inline_keyboard: [
-                [
-                  { text: "English", callback_data: CALLBACK.language("en") },
-                  { text: "中文", callback_data: CALLBACK.language("zh") },
-                ],
+                (["en", "zh"] as const).map((lang) => ({
+                  text: LANGUAGE_NAMES[lang],
+                  callback_data: CALLBACK.language(lang),
+                })),
               ],
             },
           });

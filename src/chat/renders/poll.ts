@@ -65,20 +65,7 @@ export function createRenderPoll(ctx: RenderContext) {
     try {
       status = await fetchStatus(ctx, job);
     } catch (error) {
-      if (error instanceof NemoError && error.status === 404) {
-        // The render id is unknown: it was cancelled elsewhere or expired. Polling cannot bring it back.
-        await endRender(ctx, job, "gone");
-        return undefined;
-      }
-      if (isTransient(error)) {
-        // Counted against the limits like a render that does not move: the progress is not known to move.
-        const errors = (job.transientErrors ?? 0) + 1;
-        const backoff = Math.min(config.RENDER_POLL_INTERVAL_MS, 1000 * 2 ** errors);
-        await continueOrEnd(job, (current) => ({ ...current, transientErrors: errors }), backoff);
-        return undefined;
-      }
-      logRenderError(config, "error", "render_status", error);
-      await fail(job, undefined);
+      await pollFailed(job, error);
       return undefined;
     }
     const polled = (current: RenderJob): RenderJob => ({
@@ -131,6 +118,24 @@ export function createRenderPoll(ctx: RenderContext) {
     if (saved) await showProgress(saved);
     return undefined;
   };
+
+  /** A status read that failed: the render is gone (404), is polled again later (transient), or failed. */
+  async function pollFailed(job: RenderJob, error: unknown): Promise<void> {
+    if (error instanceof NemoError && error.status === 404) {
+      // The render id is unknown: it was cancelled elsewhere or expired. Polling cannot bring it back.
+      await endRender(ctx, job, "gone");
+      return;
+    }
+    if (isTransient(error)) {
+      // Counted against the limits like a render that does not move: the progress is not known to move.
+      const errors = (job.transientErrors ?? 0) + 1;
+      const backoff = Math.min(config.RENDER_POLL_INTERVAL_MS, 1000 * 2 ** errors);
+      await continueOrEnd(job, (current) => ({ ...current, transientErrors: errors }), backoff);
+      return;
+    }
+    logRenderError(config, "error", "render_status", error);
+    await fail(job, undefined);
+  }
 
   /** Edits the one render message when what it shows changed (and not too often in a group). */
   async function showProgress(job: RenderJob): Promise<void> {

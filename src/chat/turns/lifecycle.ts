@@ -6,9 +6,9 @@ import { isTransientFailure, messageForError } from "../session";
 import type { ActiveTurn } from "../storage";
 import { createRawClipPreview } from "./raw-clip";
 import { recheckTurn, startRecovery } from "./recovery";
-import { runAgentTurn, type TurnOutcome } from "./runner";
+import { runAgentTurn } from "./runner";
 import { phasesBefore } from "./store";
-import type { TurnLifecycleDeps } from "./types";
+import type { TurnLifecycleDeps, TurnOutcome } from "./types";
 
 export type TurnLifecycle = ReturnType<typeof createTurnLifecycle>;
 
