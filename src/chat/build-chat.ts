@@ -13,6 +13,7 @@ import { createBot } from "../telegram/bot";
 import type { BotContext } from "../telegram/context";
 import { ChatWork } from "./chat-work";
 import { resolveBotInfo } from "./object";
+import { createLatestMessage } from "./outgoing";
 
 /** What the chat's object gives its parts: its platform handles and the few things only it can do. */
 export type ChatObjectHandles = {
@@ -58,6 +59,7 @@ export async function buildChat(handles: ChatObjectHandles, chatId: number): Pro
   const botInfo = await resolveBotInfo(config, handles.storage);
   const api = createTelegramApi(config);
   logTelegramCalls(api, config, chatId, now);
+  const latestMessage = createLatestMessage(api, chatId);
   const work = new ChatWork({
     chatId,
     config,
@@ -65,6 +67,7 @@ export async function buildChat(handles: ChatObjectHandles, chatId: number): Pro
     store: createChatStore(env.CHATS_KV, { keys: () => tokenKeys(config), now }),
     nemo,
     api,
+    latestMessage,
     botUsername: botInfo.username,
     newId: () => crypto.randomUUID(),
     now,

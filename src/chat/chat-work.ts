@@ -50,20 +50,7 @@ export class ChatWork implements ChatActionsWork {
     });
     this.outbox = this.senders.outbox;
     this.progress = this.senders.progress;
-    this.session = createNemoSession({
-      config: deps.config,
-      store: deps.store,
-      nemo: deps.nemo,
-      chatId: deps.chatId,
-      newClientId: deps.newId,
-      now: deps.now,
-      sleep: deps.sleep,
-      anonymousTokens: deps.anonymousTokens,
-      onSessionReplaced: async () => {
-        const lang = await this.languageOf(undefined);
-        await this.senderFor({ chatId: deps.chatId }).send(t(lang).sessionLost);
-      },
-    });
+    this.session = this.openSession();
     const shared: ChatFlowDeps = {
       config: deps.config,
       storage: deps.storage,
@@ -74,6 +61,7 @@ export class ChatWork implements ChatActionsWork {
       runInBackground: deps.runInBackground,
       senderFor: (origin: Origin) => this.senderFor(origin),
       api: deps.api,
+      latestMessageId: () => deps.latestMessage.get(),
     };
     const renders = createRenderFlow(shared);
     this.renders = deps.quotas ? deps.quotas.limitRenders(renders, (origin) => this.senderFor(origin)) : renders;
@@ -92,6 +80,31 @@ export class ChatWork implements ChatActionsWork {
     });
     this.extras = createExtrasOffers({ ...shared, enqueue: (origin, text) => this.enqueue(origin, text) });
     this.actions = createChatActions(this);
+    this.turns = this.queueTurns(shared);
+  }
+
+  /** The chat's NemoVideo project; when it has to be replaced, the chat is told in its language. */
+  private openSession(): NemoSession {
+    const { deps } = this;
+    return createNemoSession({
+      config: deps.config,
+      store: deps.store,
+      nemo: deps.nemo,
+      chatId: deps.chatId,
+      newClientId: deps.newId,
+      now: deps.now,
+      sleep: deps.sleep,
+      anonymousTokens: deps.anonymousTokens,
+      onSessionReplaced: async () => {
+        const lang = await this.languageOf(undefined);
+        await this.senderFor({ chatId: deps.chatId }).send(t(lang).sessionLost);
+      },
+    });
+  }
+
+  /** The agent queue, with what a finished turn leads to (built last: it answers through the actions). */
+  private queueTurns(shared: ChatFlowDeps): TurnQueue {
+    const { deps } = this;
     const endings = createTurnEndings({
       ...shared,
       renders: this.renders,
@@ -99,7 +112,7 @@ export class ChatWork implements ChatActionsWork {
       offerOpen: claimLinkAudience(deps.config, { chatId: deps.chatId }) !== "nobody",
       extras: this.extras,
     });
-    this.turns = new TurnQueue({
+    return new TurnQueue({
       ...shared,
       quotas: deps.quotas,
       // With AUTO_EXPORT a render does not hold the queue: the next change supersedes it (chat/renders/flow.ts).
@@ -157,16 +170,11 @@ export class ChatWork implements ChatActionsWork {
    * and not queued (and charged) a second time.
    */
   async handling<T>(update: Record<string, unknown> & { update_id: number }, handle: () => Promise<T>): Promise<T> {
-    await this.noteIncoming(update);
-    return this.turns.whileHandling(update.update_id, handle);
-  }
-
-  /**
-   * Telegram lets only a user who has not blocked the bot write to it, so a message, a button press or a
-   * "member" status in a private chat means a chat marked unreachable after a 403 can be served again.
-   */
-  private async noteIncoming(update: Record<string, unknown>): Promise<void> {
+    // Telegram lets only a user who has not blocked the bot write to it, so a message, a button press or a
+    // "member" status in a private chat means a chat marked unreachable after a 403 can be served again.
     if (showsReachable(update)) await this.reachability.markReachable();
+    this.deps.latestMessage.noteUpdate(update);
+    return this.turns.whileHandling(update.update_id, handle);
   }
 
   /** Telegram refused the chat (or the bot was removed, or the operator blocked it): all its work stops. */

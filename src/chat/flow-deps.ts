@@ -5,6 +5,7 @@ import type { QuotaHooks } from "../operator/quota-hooks";
 import type { Clock } from "../shared/clock";
 import type { ChatStore } from "../store/chat-record";
 import type { ChatSender } from "../telegram/sender";
+import type { LatestMessage } from "./outgoing";
 import type { NemoSession } from "./session";
 import type { Origin } from "./storage";
 
@@ -20,6 +21,8 @@ export type ChatFlowDeps = {
   runInBackground: (promise: Promise<unknown>) => void;
   senderFor: (origin: Origin) => ChatSender;
   api: Api<RawApi>;
+  /** The newest message id seen in the chat (outgoing/latest-message.ts), if any since the object started. */
+  latestMessageId: () => number | undefined;
 };
 
 /** What one chat's work is built with (build-chat.ts gives it; chat-work.ts wires its parts from it). */
@@ -31,6 +34,8 @@ export type ChatWorkDeps = {
   nemo: NemoClient;
   /** The bot's Telegram API (with its retry and logging transformers) and its @username. */
   api: Api<RawApi>;
+  /** The newest message id seen in the chat, noted from the API's results and from incoming updates. */
+  latestMessage: LatestMessage;
   botUsername: string;
   newId: () => string;
   now: Clock;

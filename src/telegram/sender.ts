@@ -27,7 +27,11 @@ export type SendOptions = {
 };
 
 /** How a chat's sender retries answers; without it every call is tried once (the operator desk's notices). */
-export type SenderPolicy = { answers: AnswerRetry };
+export type SenderPolicy = {
+  answers: AnswerRetry;
+  /** Finds an answer that reached the chat although its reply was lost (chat/outgoing/latest-message.ts). */
+  findLanded?: (html: string, extra: { reply_markup?: InlineKeyboardMarkup }) => Promise<number | undefined>;
+};
 
 /** The retry policy of answers from configuration, logging each retry as a possible duplicate. */
 export function answerPolicy(
@@ -97,7 +101,7 @@ export async function removeQuietly(sender: Pick<ChatSender, "remove">, messageI
 export function createChatSender(api: Api<RawApi>, destination: Destination, policy?: SenderPolicy): ChatSender {
   const { chatId, threadId } = destination;
   const thread = threadId === undefined ? {} : { message_thread_id: threadId };
-  const once = <T>(call: () => Promise<T>) => call();
+  const once = (call: () => Promise<number>) => call();
 
   return {
     async send(html, options = {}) {
@@ -107,22 +111,28 @@ export function createChatSender(api: Api<RawApi>, destination: Destination, pol
           : { reply_parameters: { message_id: options.replyTo, allow_sending_without_reply: true } };
       const extra = { ...thread, ...reply, ...(options.buttons ? { reply_markup: options.buttons } : {}) };
       const attempt =
-        policy && options.kind !== "status" ? <T>(call: () => Promise<T>) => retryAnswer(policy.answers, call) : once;
+        policy && options.kind !== "status"
+          ? (call: () => Promise<number>, landed?: () => Promise<number | undefined>) =>
+              retryAnswer(policy.answers, call, landed)
+          : once;
+      const findLanded = policy?.findLanded;
       try {
-        const message = await attempt(() =>
-          guard(chatId, () =>
-            api.sendMessage(chatId, html, {
-              parse_mode: "HTML",
-              link_preview_options: { is_disabled: true },
-              ...extra,
-            }),
-          ),
+        return await attempt(
+          () =>
+            guard(chatId, () =>
+              api.sendMessage(chatId, html, {
+                parse_mode: "HTML",
+                link_preview_options: { is_disabled: true },
+                ...extra,
+              }),
+            ).then((message) => message.message_id),
+          findLanded && (() => findLanded(html, { reply_markup: options.buttons })),
         );
-        return message.message_id;
       } catch (error) {
         if (!isParseError(error)) throw error;
-        const message = await attempt(() => guard(chatId, () => api.sendMessage(chatId, htmlToPlain(html), extra)));
-        return message.message_id;
+        return await attempt(() =>
+          guard(chatId, () => api.sendMessage(chatId, htmlToPlain(html), extra)).then((message) => message.message_id),
+        );
       }
     },
     async edit(messageId, html, options = {}) {

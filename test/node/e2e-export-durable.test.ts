@@ -104,6 +104,24 @@ describe("export survives restarts and doubled alarms: exactly one video", () =>
     expect(video?.video?.sha256).toBe(nemo.renderSha256(renderId));
   }, 40_000);
 
+  it("a video whose answer was lost is found even when the render had no status message", async () => {
+    const { telegram, nemo } = stack;
+    const chat = await exportableChat(stack);
+    const before = telegram.calls.length;
+    // Telegram refuses the render's status message (a decoration: the render goes on without it), then posts
+    // the video and loses the answer. The soak test found the second video this used to cause.
+    telegram.fault("sendMessage", { status: 400, description: "Bad Request: TOPIC_CLOSED" });
+    telegram.fault("sendVideo", { delayMs: 1_000, reset: true });
+    const renderId = await exportUntilUploading(chat);
+    await chat.waitFor((call) => call.method === "editMessageCaption" && call.status !== 200, 20_000);
+    await sleep(2_500);
+    const sends = telegram.calls.slice(before).filter((call) => Number(call.params.chat_id) === chat.chatId);
+    expect(sends.filter((call) => call.method === "sendMessage").map((call) => call.status)).toEqual([400]);
+    expect(telegram.chat(chat.chatId).messages.filter((message) => message.video)).toHaveLength(1);
+    const video = telegram.chat(chat.chatId).messages.find((message) => message.video);
+    expect(video?.video?.sha256).toBe(nemo.renderSha256(renderId));
+  }, 40_000);
+
   it("alarms run twice at once (and again later) deliver once", async () => {
     const { telegram, nemo, mf } = stack;
     const chat = await exportableChat(stack);

@@ -106,6 +106,32 @@ describe("durable turns and Telegram's refusals, end to end", () => {
     expect(Date.now() - startedAt).toBeLessThan(3_000);
   });
 
+  it("an answer Telegram posted but whose reply was lost is found in the chat, not posted twice", async () => {
+    const { telegram } = stack;
+    const chat = await openChat(stack);
+    const before = chat.calls("sendMessage").length;
+    // The fake posts the message, then cuts the connection instead of answering.
+    telegram.fault("sendMessage", { reset: true });
+    await chat.say("/credits");
+    await until(() => chat.calls("editMessageText").some((call) => /Credits/.test(textOf(call))), 5_000, "the look");
+    await new Promise((resolve) => setTimeout(resolve, 800));
+    expect(
+      chat
+        .calls("sendMessage")
+        .slice(before)
+        .map((call) => call.status),
+    ).toEqual([0]);
+    const shown = telegram.chat(chat.chatId).messages.filter((m) => m.from_bot && /Credits/.test(m.text ?? ""));
+    expect(shown).toHaveLength(1);
+    // Found by an edit that changed nothing: the message reads as it was sent.
+    const look = chat.calls("editMessageText").find((call) => /Credits/.test(textOf(call)));
+    expect(look?.response.ok).toBe(false);
+    expect(String(look?.response.ok === false && look.response.description)).toMatch(/not modified/);
+    // The chat goes on as usual.
+    await chat.say("/help");
+    await chat.waitForText(/What I do/);
+  });
+
   it("403 (bot blocked) stops work for the chat; a later message from the user makes it reachable again", async () => {
     const { nemo, telegram } = stack;
     const chat = await openChat(stack);

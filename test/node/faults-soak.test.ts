@@ -76,7 +76,8 @@ describe("soak: 50 full conversations over 2% flaky connections on both sides", 
 
     // Repeated texts: an answer that reached the chat although its answer was lost, then was sent again.
     const texts = telegram.calls.filter((call) => call.method === "sendMessage" && call.status === 200);
-    const repeated = texts.filter((call) => call.flaky === "lostAnswer" && resentAfter(texts, call)).length;
+    const lostTexts = texts.filter((call) => call.flaky === "lostAnswer");
+    const repeated = lostTexts.filter((call) => resentAfter(texts, call)).length;
     const flaky = { nemo: nemo.flakyCounts(), telegram: telegram.flakyCounts() };
     console.log(
       JSON.stringify({
@@ -89,6 +90,7 @@ describe("soak: 50 full conversations over 2% flaky connections on both sides", 
           videosTwice: videosTwice.length,
           texts: texts.length,
           repeatedTexts: repeated,
+          lostTextAnswers: lostTexts.length,
           flaky,
         },
       }),
@@ -101,7 +103,7 @@ describe("soak: 50 full conversations over 2% flaky connections on both sides", 
 
     expect(unanswered, "instructions without an answer").toEqual([]);
     expect(sentTwice, "instructions sent to the agent twice").toEqual([]);
-    expect(videosTwice, "renders delivered twice").toEqual([]);
+    expect(videosTwice, `renders delivered twice:\n${videosTwice.map(deliveryTrace).join("\n")}`).toEqual([]);
     expect(repeated / texts.length, "share of texts posted twice").toBeLessThanOrEqual(0.01);
     // Most people end the conversation with at least both their videos (the one-shot's and the final
     // draft's; AUTO_EXPORT adds one per change that was not superseded): a turn whose /run_sse was cut
@@ -185,6 +187,38 @@ function after(call: RecordedCall, since: number): boolean {
 
 function lastMessageId(chatId: number): number {
   return stack.telegram.chat(chatId).messages.reduce((max, message) => Math.max(max, message.message_id), 0);
+}
+
+/**
+ * What the chat of a render delivered twice saw around its videos, call by call: the evidence a failure
+ * needs (lost answers, probes, resends), since the run cannot be stepped through afterwards.
+ */
+function deliveryTrace(renderId: string): string {
+  const { telegram, nemo } = stack;
+  const hash = nemo.renderSha256(renderId);
+  const videos = telegram.calls.filter(
+    (call) =>
+      call.method === "sendVideo" && (call.params.video as unknown as RecordedFile | undefined)?.sha256 === hash,
+  );
+  const chatId = Number(videos[0]?.params.chat_id);
+  const from = (videos[0]?.at ?? 0) - 20_000;
+  const lines = telegram.calls
+    .filter((call) => Number(call.params.chat_id) === chatId && call.at >= from)
+    .map((call) => {
+      const result = call.response.ok ? (call.response.result as { message_id?: number }) : undefined;
+      const sha = (call.params.video as unknown as RecordedFile | undefined)?.sha256;
+      return [
+        `  +${call.at - from}ms ${call.method} → ${call.status}`,
+        call.flaky ? `flaky=${call.flaky}` : "",
+        call.params.message_id !== undefined ? `on=${call.params.message_id}` : "",
+        result?.message_id !== undefined ? `posted=${result.message_id}` : "",
+        sha === hash ? "(this render)" : sha ? "(another render)" : "",
+        call.response.ok ? "" : String(call.response.description ?? "").slice(0, 60),
+      ]
+        .filter(Boolean)
+        .join(" ");
+    });
+  return `${renderId} in chat ${chatId}:\n${lines.join("\n")}`;
 }
 
 /** A text whose first sending was not acknowledged and that the bot sent again to the same chat. */

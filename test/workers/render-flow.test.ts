@@ -74,6 +74,7 @@ function flowWith(submitAnswers: Response[]) {
     requestWake: async () => {},
     runInBackground: () => {},
     senderFor: () => sender,
+    latestMessageId: () => sent.length || undefined,
     // No Telegram API in this test: any call through it fails loudly.
     api: new Proxy({} as Api<RawApi>, {
       get: () => {

@@ -11,6 +11,7 @@ import {
 } from "../../telegram/sender";
 import { type ChatProgress, createChatProgress, createGroupPace, type GroupPace, isPrivateChat } from "../progress";
 import type { Origin } from "../storage";
+import type { LatestMessage } from "./latest-message";
 import { createOutbox, type Outbox } from "./outbox";
 import type { Reachability } from "./reachability";
 
@@ -43,6 +44,8 @@ export type ChatSendersDeps = {
   sleep: (ms: number) => Promise<void>;
   requestWake: (atMs: number) => Promise<void>;
   reachability: Pick<Reachability, "isUnreachable">;
+  /** The chat's message ids as far as known: finds an answer whose reply was lost instead of resending it. */
+  latestMessage: Pick<LatestMessage, "findLanded">;
   /** Stops the chat's work when Telegram refuses it (ChatWork.markUnreachable). */
   refused: () => Promise<void>;
 };
@@ -74,7 +77,10 @@ export function createChatSenders(deps: ChatSendersDeps): ChatSenders {
   return {
     senderFor(origin) {
       const destination = { chatId: origin.chatId, threadId: origin.threadId };
-      const policy = answerPolicy(config, deps.sleep, origin.chatId);
+      const policy = {
+        ...answerPolicy(config, deps.sleep, origin.chatId),
+        ...(origin.chatId === chatId ? { findLanded: deps.latestMessage.findLanded } : {}),
+      };
       return outbox.deferring(guard.guarded(destination, createChatSender(api, destination, policy)), destination);
     },
     privateSender: (userId) => createChatSender(api, { chatId: userId }),

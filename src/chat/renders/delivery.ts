@@ -51,19 +51,37 @@ export function createRenderDelivery(ctx: RenderContext) {
 
   /**
    * Looks for the video an unanswered sendVideo may have posted. The Bot API cannot list a chat's messages,
-   * so the messages after the status message are probed with an edit that changes nothing on that video:
-   * its caption and its Open link (unique to the attempt). "Not modified" proves it is there. Text messages
-   * and other people's messages refuse the edit; the scan stops after a few ids that do not exist.
+   * so the messages after a message known to come before the video are probed with an edit that changes
+   * nothing on that video: its caption and its Open link (unique to the attempt). "Not modified" proves it
+   * is there. Text messages and other people's messages refuse the edit; the scan stops after a few ids that
+   * do not exist. Known to come first: the newest message id seen when the sendVideo was made.
    */
   async function findSentVideo(job: RenderJob, openUrl: string): Promise<number | undefined> {
-    if (job.statusMessageId === undefined) return undefined;
-    const api = ctx.api;
     const probe = videoCaption(job, openUrl);
+    const probed = new Set<number>();
+    // The newest known id first; the others for a job stored before it was kept.
+    const anchors = [job.uploadAfterId, job.statusMessageId, job.origin.messageId, job.origin.sourceMessageId];
+    for (const anchor of anchors) {
+      if (anchor === undefined) continue;
+      const found = await scanAfter(job.origin.chatId, anchor, probe, probed);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  }
+
+  async function scanAfter(
+    chatId: number,
+    anchor: number,
+    probe: ReturnType<typeof videoCaption>,
+    probed: Set<number>,
+  ): Promise<number | undefined> {
     let missing = 0;
-    for (let id = job.statusMessageId + 1, probes = 0; probes < MAX_PROBES && missing < MAX_MISSING; id++, probes++) {
+    for (let id = anchor + 1, probes = 0; probes < MAX_PROBES && missing < MAX_MISSING; id++, probes++) {
+      if (probed.has(id)) continue;
+      probed.add(id);
       try {
         // Succeeding means an older video of this chat with the same caption: it now links the same project.
-        await api.editMessageCaption(job.origin.chatId, id, probe);
+        await ctx.api.editMessageCaption(chatId, id, probe);
         missing = 0;
       } catch (error) {
         if (!(error instanceof GrammyError)) throw error;
@@ -111,8 +129,15 @@ export function createRenderDelivery(ctx: RenderContext) {
     const width = output.width ?? job.video?.width;
     const height = output.height ?? job.video?.height;
     const duration = output.duration ?? job.video?.duration;
-    // Recorded before the call: if its answer never comes, the next attempt looks for the video first.
-    await jobs.transition(job.renderId, ["delivering"], (current) => ({ ...current, uploadOpenUrl: openUrl }));
+    // Recorded before the call: if its answer never comes, the next attempt looks for the video first,
+    // after the newest message known now (the status message may be missing: Telegram refused it).
+    const known = [ctx.latestMessageId(), job.statusMessageId, job.origin.messageId, job.origin.sourceMessageId];
+    const uploadAfterId = Math.max(0, ...known.filter((id) => id !== undefined)) || undefined;
+    await jobs.transition(job.renderId, ["delivering"], (current) => ({
+      ...current,
+      uploadOpenUrl: openUrl,
+      uploadAfterId,
+    }));
     try {
       const sent = await ctx.api.sendVideo(job.origin.chatId, new InputFile(response.body, "video.mp4"), {
         supports_streaming: true,
@@ -130,7 +155,11 @@ export function createRenderDelivery(ctx: RenderContext) {
       await response.body.cancel().catch(() => {});
       if (error instanceof GrammyError) {
         // Telegram answered: no video was posted, so the next attempt need not look for one.
-        await jobs.transition(job.renderId, ["delivering"], (current) => ({ ...current, uploadOpenUrl: undefined }));
+        await jobs.transition(job.renderId, ["delivering"], (current) => ({
+          ...current,
+          uploadOpenUrl: undefined,
+          uploadAfterId: undefined,
+        }));
       }
       // Telegram refused the file itself (too big when no length was declared): the link still works.
       if (error instanceof GrammyError && (error.error_code === 413 || /too (big|large)/i.test(error.description))) {
@@ -184,6 +213,7 @@ export function createRenderDelivery(ctx: RenderContext) {
       deliveredMessageId: messageId,
       ...(fileId ? { deliveredFileId: fileId } : {}),
       uploadOpenUrl: undefined,
+      uploadAfterId: undefined,
     }));
     logEvent(config, "info", {
       event: "render_delivered",

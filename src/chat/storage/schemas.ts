@@ -99,6 +99,8 @@ export const RenderJobSchema = object({
    * a cut connection), the next attempt first looks for that video in the chat instead of sending another.
    */
   uploadOpenUrl: optional(string()),
+  /** The newest message id known when that sendVideo was made: the video, if posted, comes after it. */
+  uploadAfterId: optional(number()),
   // --- issue 15 ---
   /** When the progress last moved (or the render was submitted): the stall limit counts from here. */
   progressMovedAt: optional(number()),
