@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buttonsOf, draftWithTitle, openChat, textOf, until } from "../support/e2e-chat";
+import type { RecordedCall } from "../../sim/telegram/types";
+import { buttonsOf, draftWithTitle, openChat, type TestChat, textOf, until } from "../support/e2e-chat";
 import { type Stack, startStack } from "../support/stack";
 
 const heartbeats = (count: number, everyMs = 10_000) =>
@@ -17,6 +18,20 @@ describe("recovery from NemoVideo errors, end to end", () => {
   afterAll(async () => {
     await stack?.close();
   });
+
+  /** Presses the Retry button of a failure message, as the person who asked. */
+  const pressRetry = async (chat: TestChat, failed: RecordedCall) => {
+    const retry = buttonsOf(failed).find((button) => button.callback_data?.startsWith("x:retry:"));
+    expect(retry).toBeDefined();
+    const messageId = (failed.response as { result: { message_id: number } }).result.message_id;
+    await stack.telegram.deliver(
+      stack.telegram.updates.callback(retry?.callback_data ?? "", {
+        chatId: chat.chatId,
+        messageId,
+        from: { id: chat.chatId },
+      }),
+    );
+  };
 
   /** The latest chat's client id, from its anonymous-token request (chats are opened one at a time). */
   const latestClientId = () =>
@@ -121,7 +136,7 @@ describe("recovery from NemoVideo errors, end to end", () => {
   });
 
   it("5xx on /run_sse is never resent: the state is re-read and, unchanged 5 times, Retry is offered", async () => {
-    const { nemo, telegram } = stack;
+    const { nemo } = stack;
     const chat = await openChat(stack);
     nemo.fault("run_sse", { status: 502 });
     await chat.say("add captions to everything");
@@ -132,18 +147,9 @@ describe("recovery from NemoVideo errors, end to end", () => {
     );
     // One snapshot before the turn, then five rechecks.
     expect(stateReads.length).toBe(6);
-    const retry = buttonsOf(failed).find((button) => button.callback_data?.startsWith("x:retry:"));
-    expect(retry).toBeDefined();
 
     nemo.scriptTurn({ sessionId: chat.sessionId, events: [{ event: { type: "text", content: "Captions added." } }] });
-    const messageId = (failed.response as { result: { message_id: number } }).result.message_id;
-    await telegram.deliver(
-      telegram.updates.callback(retry?.callback_data ?? "", {
-        chatId: chat.chatId,
-        messageId,
-        from: { id: chat.chatId },
-      }),
-    );
+    await pressRetry(chat, failed);
     await chat.waitForText(/Captions added\./);
     expect(chat.runs().map((run) => run.status)).toEqual([502, 200]);
     expect(nemo.session(chat.sessionId)?.turns).toEqual(["add captions to everything"]);
@@ -152,25 +158,16 @@ describe("recovery from NemoVideo errors, end to end", () => {
   // A Worker restart (a deploy) in the moment between sending the instruction and the agent taking it looks
   // the same from the chat's side: no answer, and no way to know whether the agent has the message.
   it("the connection cut before /run_sse answers is never resent: rechecked, then Retry runs it once", async () => {
-    const { nemo, telegram } = stack;
+    const { nemo } = stack;
     const chat = await openChat(stack);
     nemo.fault("run_sse", { reset: true });
     await chat.say("add stickers to the intro");
     const failed = await chat.waitForText(/went wrong/, { timeoutMs: 8_000 });
     expect(chat.runs()).toHaveLength(1);
     expect(nemo.session(chat.sessionId)?.turns).toEqual([]);
-    const retry = buttonsOf(failed).find((button) => button.callback_data?.startsWith("x:retry:"));
-    expect(retry).toBeDefined();
 
     nemo.scriptTurn({ sessionId: chat.sessionId, events: [{ event: { type: "text", content: "Stickers added." } }] });
-    const messageId = (failed.response as { result: { message_id: number } }).result.message_id;
-    await telegram.deliver(
-      telegram.updates.callback(retry?.callback_data ?? "", {
-        chatId: chat.chatId,
-        messageId,
-        from: { id: chat.chatId },
-      }),
-    );
+    await pressRetry(chat, failed);
     await chat.waitForText(/Stickers added\./);
     expect(nemo.session(chat.sessionId)?.turns).toEqual(["add stickers to the intro"]);
     expect(chat.botTexts().join("\n")).not.toMatch(/undefined|NaN|Error\b|\{"/);
@@ -198,7 +195,7 @@ describe("recovery from NemoVideo errors, end to end", () => {
   });
 
   it("a stream cut with nothing changed: 5 unchanged reads → failed with Retry, and Retry runs the turn again", async () => {
-    const { nemo, telegram } = stack;
+    const { nemo } = stack;
     const chat = await openChat(stack);
     nemo.scriptTurn({
       sessionId: chat.sessionId,
@@ -214,15 +211,7 @@ describe("recovery from NemoVideo errors, end to end", () => {
     expect(gaps.slice(2).every((gap, i) => gap > (gaps[i + 1] ?? 0))).toBe(true);
 
     nemo.scriptTurn({ sessionId: chat.sessionId, events: [{ event: { type: "text", content: "Clips swapped." } }] });
-    const retry = buttonsOf(failed).find((button) => button.callback_data?.startsWith("x:retry:"));
-    const messageId = (failed.response as { result: { message_id: number } }).result.message_id;
-    await telegram.deliver(
-      telegram.updates.callback(retry?.callback_data ?? "", {
-        chatId: chat.chatId,
-        messageId,
-        from: { id: chat.chatId },
-      }),
-    );
+    await pressRetry(chat, failed);
     await chat.waitForText(/Clips swapped\./);
     expect(nemo.session(chat.sessionId)?.turns).toEqual(["swap the first two clips", "swap the first two clips"]);
   });
