@@ -57,31 +57,15 @@ export function createRenderDelivery(ctx: RenderContext) {
    * do not exist. Known to come first: the newest message id seen when the sendVideo was made.
    */
   async function findSentVideo(job: RenderJob, openUrl: string): Promise<number | undefined> {
+    // A job stored before uploadAfterId was kept: the status message, else the message that asked.
+    const anchor = job.uploadAfterId ?? job.statusMessageId ?? job.origin.messageId ?? job.origin.sourceMessageId;
+    if (anchor === undefined) return undefined;
     const probe = videoCaption(job, openUrl);
-    const probed = new Set<number>();
-    // The newest known id first; the others for a job stored before it was kept.
-    const anchors = [job.uploadAfterId, job.statusMessageId, job.origin.messageId, job.origin.sourceMessageId];
-    for (const anchor of anchors) {
-      if (anchor === undefined) continue;
-      const found = await scanAfter(job.origin.chatId, anchor, probe, probed);
-      if (found !== undefined) return found;
-    }
-    return undefined;
-  }
-
-  async function scanAfter(
-    chatId: number,
-    anchor: number,
-    probe: ReturnType<typeof videoCaption>,
-    probed: Set<number>,
-  ): Promise<number | undefined> {
     let missing = 0;
     for (let id = anchor + 1, probes = 0; probes < MAX_PROBES && missing < MAX_MISSING; id++, probes++) {
-      if (probed.has(id)) continue;
-      probed.add(id);
       try {
         // Succeeding means an older video of this chat with the same caption: it now links the same project.
-        await ctx.api.editMessageCaption(chatId, id, probe);
+        await ctx.api.editMessageCaption(job.origin.chatId, id, probe);
         missing = 0;
       } catch (error) {
         if (!(error instanceof GrammyError)) throw error;
